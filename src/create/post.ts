@@ -1,0 +1,83 @@
+// After the files are in place: install, generate types, git, next steps.
+import { existsSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import kleur from "kleur";
+import type { PackageManager, Project } from "../model.ts";
+import { pmCommands } from "../render.ts";
+import { WRANGLER_MIN_NODE } from "../versions.ts";
+import { type Spinner, spinner } from "../ui.ts";
+
+export function nodeIsTooOldForWrangler(version = process.versions.node): boolean {
+  const [a, b] = version.split(".").map(Number);
+  const [x, y] = WRANGLER_MIN_NODE.split(".").map(Number);
+  return a < x || (a === x && b < y);
+}
+
+async function run(s: Spinner, label: string, cmd: string, args: string[], cwd: string): Promise<boolean> {
+  const { execa } = await import("execa");
+  s.start(label);
+  try {
+    await execa(cmd, args, { cwd, stdin: "ignore", env: { CI: process.env.CI ?? "", WRANGLER_SEND_METRICS: "false" } });
+    s.stop(`${label}: done`);
+    return true;
+  } catch (e) {
+    const err = e as { shortMessage?: string; stderr?: string };
+    s.stop(`${label}: failed`, 1);
+    process.stderr.write(`${kleur.red("error")} ${err.shortMessage ?? String(e)}\n`);
+    if (err.stderr) process.stderr.write(`${err.stderr.split("\n").slice(-15).join("\n")}\n`);
+    return false;
+  }
+}
+
+function insideGitRepo(dir: string): boolean {
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, ".git"))) return true;
+    if (dirname(d) === d) return false;
+  }
+}
+
+export interface PostResult {
+  installed: boolean;
+  installFailed: boolean;
+  typesGenerated: boolean;
+}
+
+export async function install(target: string, project: Project, pm: PackageManager): Promise<PostResult> {
+  const s = spinner();
+  const cmds = pmCommands(pm);
+  const result: PostResult = { installed: false, installFailed: false, typesGenerated: false };
+  result.installed = await run(s, `Installing dependencies with ${pm}`, pm, ["install"], target);
+  result.installFailed = !result.installed;
+  if (result.installed && project.lang === "typescript" && !nodeIsTooOldForWrangler()) {
+    const [cmd, ...args] = `${cmds.run} cf-typegen`.split(" ");
+    result.typesGenerated = await run(s, "Generating types (wrangler types)", cmd, args, target);
+  }
+  return result;
+}
+
+export async function gitInit(target: string): Promise<"done" | "skipped" | "failed"> {
+  if (insideGitRepo(target)) return "skipped";
+  const { execa } = await import("execa");
+  try {
+    await execa("git", ["init", "-q"], { cwd: target, stdin: "ignore" });
+    await execa("git", ["add", "-A"], { cwd: target, stdin: "ignore" });
+    // Use the user's identity when they have one; a fixed one otherwise, so the first commit never fails.
+    const email = await execa("git", ["config", "user.email"], { cwd: target, stdin: "ignore", reject: false });
+    const identity = email.stdout.trim() ? [] : ["-c", "user.name=create-edge-worker", "-c", "user.email=create-edge-worker@localhost"];
+    await execa("git", [...identity, "commit", "-q", "--no-verify", "-m", "Initial commit from create-edge-worker"], { cwd: target, stdin: "ignore" });
+    return "done";
+  } catch {
+    return "failed";
+  }
+}
+
+export function nextSteps(target: string, project: Project, pm: PackageManager, post: PostResult | undefined): string[] {
+  const c = pmCommands(pm);
+  const steps: string[] = [];
+  const rel = relative(process.cwd(), target) || ".";
+  if (rel !== ".") steps.push(`cd ${rel}`);
+  if (!post?.installed) steps.push(c.install);
+  if (project.lang === "typescript" && !post?.typesGenerated) steps.push(`${c.run} cf-typegen`);
+  steps.push(`${c.run} test`, `${c.run} dev`, `${c.run} deploy`);
+  return steps;
+}

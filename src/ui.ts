@@ -1,0 +1,37 @@
+// Output helpers. Progress goes to stderr so that stdout carries only results.
+import kleur from "kleur";
+
+export interface Spinner {
+  start(msg: string): void;
+  stop(msg: string, code?: number): void;
+}
+
+const interactiveOutput = () => Boolean(process.stderr.isTTY) && !process.env.CI;
+
+/** An animated spinner on a terminal; plain lines elsewhere (CI, pipes, NO_COLOR logs). */
+export function spinner(): Spinner {
+  if (!interactiveOutput()) {
+    return {
+      start: (msg) => process.stderr.write(`${msg}...\n`),
+      stop: (msg) => process.stderr.write(`${msg}\n`),
+    };
+  }
+  const frames = ["◒", "◐", "◓", "◑"];
+  let timer: NodeJS.Timeout | undefined;
+  let i = 0;
+  let text = "";
+  return {
+    start(msg) {
+      text = msg;
+      timer = setInterval(() => process.stderr.write(`\r${kleur.magenta(frames[i++ % frames.length])} ${text}`), 80);
+    },
+    stop(msg, code = 0) {
+      clearInterval(timer);
+      process.stderr.write(`\r\x1b[2K${code ? kleur.red("■") : kleur.green("◇")} ${msg}\n`);
+    },
+  };
+}
+
+export function printError(message: string): void {
+  process.stderr.write(`${kleur.red("error")} ${message}\n`);
+}
