@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import { type Binding, configFileName, type Kind, KIND_LABEL, KINDS, type PackageManager, type Project, resourceName } from "./model.ts";
 import { serializeConfig } from "./config/serialize.ts";
+import { packageJson } from "./features/package-json.ts";
 import { actions, npm, PYTHON_VERSION, pypi } from "./versions.ts";
 
 export interface PlannedFile {
@@ -145,5 +146,6 @@ export function plan(p: Project, opts: RenderOptions): PlannedFile[] {
   }
   const config = configFileName(p.config);
   files.set(config, { path: config, content: serializeConfig(p) });
+  files.set("package.json", { path: "package.json", content: packageJson(p) });
   return [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -19,8 +19,8 @@ export const npm = {
 export const pypi = {
   "workers-py": "1.17.9",
   "workers-runtime-sdk": "1.9.5",
-  pytest: "9.2.0",
-  ruff: "0.17.5",
+  pytest: "9.1.1",
+  ruff: "0.16.9",
 } as const;
 
 /** GitHub Actions used by the generated workflow. */
