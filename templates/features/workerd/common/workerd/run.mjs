@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Runs the project on workerd (see workerd/config.capnp):
+//   node workerd/run.mjs serve   [--env NAME] [--migrate-only] [<workerd serve options>]   (npm run start:workerd)
+//   node workerd/run.mjs compile [--env NAME] [--out FILE]                                (npm run compile:workerd)
+// serve creates .workerd-state/, applies pending D1 migrations (`workerd test`), then serves;
+// other options go to `workerd serve`, e.g. --socket-addr http=0.0.0.0:8787.
+// compile writes a self-contained executable (default workerd/server); run it with --experimental
+// in the project folder, after `npm run start:workerd -- --migrate-only` has prepared the state.
+// WORKERD_BIN picks another workerd binary (default: the one in node_modules).
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const config = "workerd/config.capnp";
+const [command, ...args] = process.argv.slice(2);
+
+/** Removes `--name VALUE` / `--name=VALUE` (or a bare flag) from args; answers its value. */
+function take(name, flag = false) {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  if (flag) return Boolean(args.splice(i, 1));
+  const [a] = args.splice(i, 1);
+  return a.includes("=") ? a.slice(a.indexOf("=") + 1) : args.splice(i, 1)[0];
+}
+const fail = (msg, code = 2) => {
+  console.error(msg);
+  process.exit(code);
+};
+
+const env = take("--env") ?? "";
+// The generator's rule: staging -> envStaging.
+const constName = env ? `env${env.split("-").map((s) => s[0].toUpperCase() + s.slice(1)).join("")}` : "config";
+const text = readFileSync(join(root, config), "utf8");
+if (!text.includes(`const ${constName} :Workerd.Config`)) fail(`No environment "${env}" in ${config}.`);
+if (text.includes('embed "dist/index.js"') && !existsSync(join(root, "workerd/dist/index.js")))
+  fail("No bundle yet: run `npm run build:workerd` first.");
+const local = join(root, "node_modules/.bin/workerd");
+const bin = process.env.WORKERD_BIN || (existsSync(local) ? local : "workerd");
+
+if (command === "compile") {
+  const out = resolve(root, take("--out") ?? "workerd/server");
+  const fd = openSync(out, "w", 0o755);
+  const r = spawnSync(bin, ["compile", config, constName, ...args], { cwd: root, stdio: ["ignore", fd, "inherit"] });
+  closeSync(fd);
+  if (r.status !== 0) fail(`workerd compile failed${r.error ? `: ${r.error.message}` : ""}`, r.status || 1);
+  chmodSync(out, 0o755);
+  console.log(`Wrote ${out}: run it in the project folder with --experimental (it serves ${env || "the top level"}).`);
+} else if (command === "serve") {
+  const migrateOnly = take("--migrate-only", true);
+  // Disk services must exist before workerd starts.
+  for (const [, path] of text.matchAll(/disk = \(path = "(\.workerd-state[^"]*)"/g)) mkdirSync(join(root, path), { recursive: true });
+  if (existsSync(join(root, ".workerd-state")) && !existsSync(join(root, ".workerd-state/.gitignore")))
+    writeFileSync(join(root, ".workerd-state/.gitignore"), "*\n");
+  if (text.includes(`const ${constName}Migrate :Workerd.Worker`)) {
+    const r = spawnSync(bin, ["test", config, `${constName}:migrate:*`, "--experimental"], { cwd: root, encoding: "utf8" });
+    const log = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+    if (r.status !== 0) fail(`${log}${r.error ? String(r.error) : ""}\nApplying D1 migrations failed.`, r.status || 1);
+    for (const [line] of log.matchAll(/\S+: applied \S+/g)) console.log(line);
+  }
+  if (!migrateOnly) {
+    const child = spawn(bin, ["serve", config, constName, "--experimental", ...args], { cwd: root, stdio: "inherit" });
+    for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => child.kill(sig));
+    child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+  }
+} else {
+  fail("usage: node workerd/run.mjs serve|compile [--env NAME] [options]");
+}
