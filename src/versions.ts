@@ -10,7 +10,7 @@ export const npm = {
   wrangler: "4.164.0",
   "@cloudflare/vitest-plugin": "1.5.0",
   vitest: "5.1.1",
-  typescript: "6.0.3",
+  typescript: "7.0.2",
   "@types/node": "24.19.2",
   workerd: "1.20261117.1",
 } as const;
@@ -23,11 +23,20 @@ export const pypi = {
   ruff: "0.16.9",
 } as const;
 
-/** GitHub Actions used by the generated workflow. */
+/**
+ * GitHub Actions used by the generated workflow, pinned to the full commit SHA of a release tag
+ * (a tag can be moved; a commit cannot). `version` is the tag, written next to the SHA as a comment.
+ * Each SHA was read from the action's repository: `git rev-parse <tag>^{commit}`.
+ */
 export const actions = {
-  checkout: "actions/checkout@v5",
-  setupNode: "actions/setup-node@v5",
-  setupUv: "astral-sh/setup-uv@v7",
+  checkout: { uses: "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", version: "v7.0.1" },
+  setupNode: { uses: "actions/setup-node@820762786026740c76f36085b0efc47a31fe5020", version: "v7.0.0" },
+  setupUv: { uses: "astral-sh/setup-uv@20cfd1bf945f4377ade1205e4dbc17946fc9a30d", version: "v10.0.1" },
+  setupBun: { uses: "oven-sh/setup-bun@0c5077e51419868618aeaa5fe8019c62421857d6", version: "v2.2.0" },
+  /** The Node.js major the workflow runs wrangler on (wrangler needs >= 22.12). */
+  node: "24",
+  /** pnpm projects: installed with `npm install --global`, exact version, no third-party action. */
+  pnpm: "12.21.0",
 } as const;
 
 /** The Python version generated projects target (Pyodide's). */
