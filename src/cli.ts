@@ -1,5 +1,6 @@
 // Entry point: parses argv and loads only the code the chosen command needs.
 import { Command, Option } from "commander";
+import { CancelledError } from "./errors.ts";
 import { printError } from "./ui.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -10,7 +11,9 @@ const program = new Command("create-edge-worker")
   .usage("[directory] [options]  |  add <kind> <BINDING> [options]  |  list [options]")
   .version(process.env.CEW_VERSION ?? "0.1.0", "-v, --version")
   .enablePositionalOptions()
-  .showSuggestionAfterError();
+  .showSuggestionAfterError()
+  // Before the subcommands are added, so that they inherit it: every usage error exits 2.
+  .exitOverride();
 
 program
   .argument("[directory]", "where to create it (default: my-worker, or --name)")
@@ -34,7 +37,8 @@ program
   .option("--dry-run", "print the files that would be written; write nothing (default: off)")
   .option("-y, --yes", "never prompt: take the default for everything not given (default: prompt on a terminal)")
   .action(async (dir: string | undefined, flags) => {
-    const { create } = await import("./create/index.ts");
+    const [{ create }, { checkFlagConflicts }] = await Promise.all([import("./create/index.ts"), import("./create/options.ts")]);
+    checkFlagConflicts(process.argv.slice(2));
     await create(dir, flags);
   });
 
@@ -64,15 +68,16 @@ program
     await list(flags);
   });
 
-program.exitOverride();
-
 try {
   await program.parseAsync();
 } catch (e) {
   const err = e as { code?: string; exitCode?: number; message?: string };
   if (err.code?.startsWith("commander.")) {
-    // commander has printed its own message (or help/version).
+    // commander has printed its own one-line message (or help/version).
     process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (e instanceof CancelledError) {
+    process.stderr.write("Cancelled\n");
+    process.exitCode = err.exitCode ?? 130;
   } else if (typeof err.exitCode === "number") {
     printError(err.message ?? String(e));
     process.exitCode = err.exitCode;

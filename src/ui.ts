@@ -1,4 +1,4 @@
-// Output helpers. Progress goes to stderr so that stdout carries only results.
+// Terminal output. Progress goes to stderr so that stdout carries only results.
 import kleur from "kleur";
 
 export interface Spinner {
@@ -6,7 +6,9 @@ export interface Spinner {
   stop(msg: string, code?: number): void;
 }
 
-const interactiveOutput = () => Boolean(process.stderr.isTTY) && !process.env.CI;
+// Escape codes (colour, cursor moves) only on a terminal, and never with NO_COLOR or TERM=dumb.
+const interactiveOutput = () =>
+  Boolean(process.stderr.isTTY) && !process.env.CI && process.env.NO_COLOR === undefined && process.env.TERM !== "dumb";
 
 /** An animated spinner on a terminal; plain lines elsewhere (CI, pipes, NO_COLOR logs). */
 export function spinner(): Spinner {
@@ -32,6 +34,8 @@ export function spinner(): Spinner {
   };
 }
 
+/** One line on stderr. kleur decides colour by stdout, so stderr checks its own terminal. */
 export function printError(message: string): void {
-  process.stderr.write(`${kleur.red("error")} ${message}\n`);
+  const label = interactiveOutput() && kleur.enabled ? kleur.red("error:") : "error:";
+  process.stderr.write(`${label} ${message}\n`);
 }

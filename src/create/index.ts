@@ -1,17 +1,27 @@
 // create: flags -> choices (prompts fill gaps) -> check -> plan -> write -> post-steps.
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import kleur from "kleur";
 import { UsageError } from "../errors.ts";
 import { configFileName, varsFor } from "../model.ts";
 import { plan } from "../render.ts";
-import { checkProject } from "../validate.ts";
+import { checkProject, checkTargetDir } from "../validate.ts";
 import { WRANGLER_MIN_NODE } from "../versions.ts";
-import { writeProject } from "../write.ts";
-import { type CreateChoices, type CreateFlags, choicesFromFlags, equivalentCommand } from "./options.ts";
+import { handleInterrupts, onInterrupt, writeProject } from "../write.ts";
+import { type CreateChoices, type CreateFlags, checkGivenFlags, choicesFromFlags, equivalentCommand } from "./options.ts";
+
+/** Where the project is, as the user should read it: relative inside the cwd, absolute outside it. */
+function shown(target: string): string {
+  const rel = relative(process.cwd(), target);
+  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? target : rel;
+}
 
 export async function create(dirArg: string | undefined, flags: CreateFlags): Promise<void> {
-  // 1. Choices: prompt only when someone is there to answer.
+  // From here on, Ctrl-C prints "Cancelled" and exits non-zero; later steps register their own cleanups.
+  handleInterrupts();
+
+  // 1. Choices: prompt only when someone is there to answer, and only after the flags given are good.
+  checkGivenFlags(flags);
   const interactive = !flags.yes && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
   let choices: CreateChoices;
   if (interactive) {
@@ -24,28 +34,40 @@ export async function create(dirArg: string | undefined, flags: CreateFlags): Pr
 
   // 2. Check everything before writing anything.
   checkProject(project, Object.keys(varsFor()));
+  const problem = checkTargetDir(choices.dir, flags.force ?? false);
+  if (problem) throw new UsageError(`directory ${JSON.stringify(choices.dir)}: ${problem}`);
   const target = resolve(choices.dir);
-  const existing = checkTarget(target, flags.force ?? false);
+  const existing = existsSync(target) && readdirSync(target).length > 0;
 
   // 3. Render the whole project in memory.
   const files = plan(project, { pm });
   if (flags.dryRun) {
     for (const f of files) process.stdout.write(`${kleur.bold(`==> ${f.path}`)}\n${f.content}\n`);
-    process.stdout.write(`${files.length} files would be written to ${target} (dry run: nothing written)\n`);
+    const kept = existing ? files.filter((f) => existsSync(join(target, f.path))).map((f) => f.path) : [];
+    if (kept.length) process.stdout.write(`Would skip ${kept.length} existing file(s): ${kept.join(", ")}\n`);
+    process.stdout.write(`${files.length - kept.length} files would be written to ${target} (dry run: nothing written)\n`);
     return;
   }
 
-  // 4. Write it atomically.
-  const { skipped } = writeProject(target, files, existing);
-  process.stdout.write(`${kleur.green("✔")} Created ${project.lang} worker ${kleur.bold(project.name)} in ${relative(process.cwd(), target) || "."} (${configFileName(project.config)})\n`);
+  // 4. Write it into a temporary folder, then move it into place.
+  const { skipped } = await writeProject(target, files, existing);
+  process.stdout.write(`${kleur.green("✔")} Created ${project.lang} worker ${kleur.bold(project.name)} in ${shown(target)} (${configFileName(project.config)})\n`);
   if (skipped.length) process.stdout.write(`Skipped ${skipped.length} existing file(s), left as they were: ${skipped.join(", ")}\n`);
 
-  // 5. Post-steps. A failure here keeps the project: the files are the user's now.
+  // 5. Post-steps. The files are complete and the user's now: a failure or Ctrl-C here keeps them,
+  // removing only what the interrupted step had half-made (see README, Safety).
   const { install, gitInit, nextSteps, nodeIsTooOldForWrangler } = await import("./post.ts");
-  const post = choices.install ? await install(target, project, pm) : undefined;
-  if (post?.installFailed) process.stderr.write(`The project is in place; retry the install with: cd ${relative(process.cwd(), target) || "."} && ${pm} install\n`);
+  const retry = `cd ${shown(target)} && ${pm} install`;
+  let post: Awaited<ReturnType<typeof install>> | undefined;
+  if (choices.install)
+    post = await keepOnInterrupt(target, "node_modules", `install interrupted; the project is in place. Finish with: ${retry}`, () =>
+      install(target, project, pm),
+    );
+  if (post?.installFailed) process.stderr.write(`The project is in place; retry the install with: ${retry}\n`);
   if (choices.git) {
-    const git = await gitInit(target);
+    const git = await keepOnInterrupt(target, ".git", "git init interrupted; the project is in place without a repository.", () =>
+      gitInit(target),
+    );
     if (git === "skipped") process.stdout.write("Inside an existing git repository: skipped git init.\n");
     if (git === "failed") process.stderr.write("git init failed; the project is in place without a repository.\n");
   }
@@ -56,15 +78,17 @@ export async function create(dirArg: string | undefined, flags: CreateFlags): Pr
   if (post?.installFailed) process.exitCode = 1;
 }
 
-/** Returns true when the target exists with files in it (allowed only with --force). */
-function checkTarget(target: string, force: boolean): boolean {
-  if (!existsSync(target)) return false;
-  if (!statSync(target).isDirectory()) throw new UsageError(`directory ${JSON.stringify(target)}: exists and is not a directory`);
-  const entries = readdirSync(target);
-  if (entries.length === 0) return false;
-  if (!force) {
-    const shown = entries.slice(0, 10).join(", ") + (entries.length > 10 ? `, and ${entries.length - 10} more` : "");
-    throw new UsageError(`directory ${JSON.stringify(target)}: not empty (${shown}); choose another directory, or pass --force to add only missing files`);
+/** On Ctrl-C during a post-step: remove the folder the step was making (if it did not exist before) and say what is kept. */
+async function keepOnInterrupt<T>(target: string, folder: string, message: string, step: () => Promise<T>): Promise<T> {
+  const path = join(target, folder);
+  const hadIt = existsSync(path);
+  const unregister = onInterrupt(() => {
+    if (!hadIt) rmSync(path, { recursive: true, force: true });
+    process.stderr.write(`${message}\n`);
+  });
+  try {
+    return await step();
+  } finally {
+    unregister();
   }
-  return true;
 }

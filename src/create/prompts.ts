@@ -2,13 +2,15 @@
 import * as p from "@clack/prompts";
 import { CancelledError } from "../errors.ts";
 import { type Binding, type Ci, type ConfigFormat, DEFAULT_BINDING_NAME, type Kind, KIND_LABEL, type Lang } from "../model.ts";
-import { checkBindingName, checkEnvName, checkWorkerName } from "../validate.ts";
+import { checkBindingName, checkEnvName, checkTargetDir, checkWorkerName } from "../validate.ts";
 import { type CreateChoices, type CreateFlags, choicesFromFlags, DEFAULT_DIR, defaults, nameFromDir, splitList } from "./options.ts";
 
-function answer<T>(value: T | symbol): T {
+function answer<T>(value: T): Exclude<T, symbol> {
   if (p.isCancel(value)) throw new CancelledError();
-  return value;
+  return value as Exclude<T, symbol>;
 }
+
+const nonEmpty = (values: string[]) => (splitList(values) ?? []).filter((v) => v !== "");
 
 export async function promptChoices(dirArg: string | undefined, flags: CreateFlags): Promise<CreateChoices> {
   p.intro("create-edge-worker");
@@ -19,6 +21,7 @@ export async function promptChoices(dirArg: string | undefined, flags: CreateFla
         message: "Where should the project go?",
         placeholder: DEFAULT_DIR,
         defaultValue: DEFAULT_DIR,
+        validate: (v) => checkTargetDir(v || DEFAULT_DIR, flags.force ?? false),
       }),
     );
   const name =
@@ -28,7 +31,7 @@ export async function promptChoices(dirArg: string | undefined, flags: CreateFla
         message: "Worker name",
         placeholder: nameFromDir(dir),
         defaultValue: nameFromDir(dir),
-        validate: (v) => (v ? checkWorkerName(v) : undefined),
+        validate: (v) => checkWorkerName(v || nameFromDir(dir)),
       }),
     );
   const lang =
@@ -66,14 +69,14 @@ export async function promptChoices(dirArg: string | undefined, flags: CreateFla
   }
   const envs =
     splitList(flags.env) ??
-    splitList([
+    nonEmpty([
       answer(
         await p.text({
           message: "Environments besides the top level (comma-separated, empty for none)",
           placeholder: "staging,production",
           defaultValue: "",
           validate: (v) => {
-            for (const e of splitList([v ?? ""]) ?? []) {
+            for (const e of nonEmpty([v ?? ""])) {
               const problem = checkEnvName(e);
               if (problem) return `${e}: ${problem}`;
             }
@@ -108,8 +111,9 @@ export async function promptChoices(dirArg: string | undefined, flags: CreateFla
   const workerd =
     flags.workerd ??
     answer(await p.confirm({ message: "Add a standalone workerd config for on-prem runs?", initialValue: defaults.workerd }));
-  const install = flags.install ?? answer(await p.confirm({ message: "Install dependencies?", initialValue: defaults.install }));
-  const git = flags.git ?? answer(await p.confirm({ message: "Initialise a git repository?", initialValue: defaults.git }));
+  // A dry run writes nothing, so there is nothing to install or commit.
+  const install = flags.dryRun ? false : flags.install ?? answer(await p.confirm({ message: "Install dependencies?", initialValue: defaults.install }));
+  const git = flags.dryRun ? false : flags.git ?? answer(await p.confirm({ message: "Initialise a git repository?", initialValue: defaults.git }));
   const base = choicesFromFlags(dir, { ...flags, name, lang, config, ci, workerd, install, git, env: envs });
   return { ...base, project: { ...base.project, bindings: bindings ?? base.project.bindings } };
 }
