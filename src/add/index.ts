@@ -1,5 +1,166 @@
-import { CliError } from "../errors.ts";
+// add: read the config -> model -> one change per environment -> patches -> verify -> write (or diff).
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import kleur from "kleur";
+import { patchJsonc } from "../config/patch-jsonc.ts";
+import { patchToml } from "../config/patch-toml.ts";
+import { type BindingChange, conflictMessage, existingEntry, inScope, type ProjectConfig, readProject, scopeLabel } from "../config/read.ts";
+import { UsageError } from "../errors.ts";
+import { derivedFiles } from "../features/derived.ts";
+import { type BindingEntry, bindingEntry, CONFIG_KEY, type EntryOptions, KIND_LABEL, KINDS, type Kind } from "../model.ts";
+import { packageRoot } from "../render.ts";
+import { checkBindingName, checkResourceId, checkResourceName, ensure, ensureOneOf } from "../validate.ts";
+import { writeFileAtomic } from "../write.ts";
+import { unifiedDiff } from "./diff.ts";
+import { otherBindingNamed } from "./names.ts";
+import { usageSnippet } from "./snippets.ts";
+import { updateTypes } from "./types.ts";
 
-export async function add(_kind: string, _name: string, _flags: Record<string, unknown>): Promise<void> {
-  throw new CliError("add is not implemented yet");
+export interface AddFlags {
+  env?: string[];
+  id?: string;
+  databaseName?: string;
+  databaseId?: string;
+  bucketName?: string;
+  cwd?: string;
+  dryRun?: boolean;
+}
+
+interface FileChange {
+  path: string;
+  before: string | undefined;
+  after: string;
+}
+
+const OPTION_KIND: Record<string, [keyof EntryOptions, Kind, string, (v: string) => string | undefined]> = {
+  "--id": ["id", "kv", "id", checkResourceId],
+  "--database-name": ["databaseName", "d1", "database_name", checkResourceName],
+  "--database-id": ["databaseId", "d1", "database_id", checkResourceId],
+  "--bucket-name": ["bucketName", "r2", "bucket_name", checkResourceName],
+};
+
+/** The options given on the command line, checked, and the entry keys they set. */
+function entryOptions(kind: Kind, flags: AddFlags): { opts: EntryOptions; given: Record<string, string> } {
+  const opts: EntryOptions = {};
+  const given: Record<string, string> = {};
+  for (const [flag, [prop, forKind, key, check]] of Object.entries(OPTION_KIND)) {
+    const v = flags[prop];
+    if (v === undefined) continue;
+    if (forKind !== kind) throw new UsageError(`${flag}: applies to ${forKind} bindings only, not ${kind}`);
+    ensure(flag, v, check(v));
+    opts[prop] = v;
+    given[key] = v;
+  }
+  return { opts, given };
+}
+
+/** Names made from the worker's name can break the resource rules (length above all): say which flag sets one. */
+function checkDerivedNames(kind: Kind, name: string, entry: BindingEntry, given: Record<string, string>): BindingEntry {
+  const key = kind === "d1" ? "database_name" : kind === "r2" ? "bucket_name" : undefined;
+  if (!key || given[key]) return entry;
+  const problem = checkResourceName(entry[key]);
+  const flag = kind === "d1" ? "--database-name" : "--bucket-name";
+  if (problem) throw new UsageError(`BINDING ${JSON.stringify(name)}: the derived ${KIND_LABEL[kind]} name ${JSON.stringify(entry[key])} ${problem}; choose one with ${flag}`);
+  return entry;
+}
+
+/** undefined is the top level. The top level is always included. */
+function targetEnvs(flag: string[] | undefined, cfg: ProjectConfig): (string | undefined)[] {
+  const names = (flag ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  const declared = cfg.project.envs;
+  if (!names.length || names.includes("all")) return [undefined, ...declared];
+  for (const n of names)
+    if (!declared.includes(n))
+      throw new UsageError(`--env ${JSON.stringify(n)}: no such environment in ${cfg.file} (it declares ${declared.length ? declared.join(", ") : "none"})`);
+  return [undefined, ...declared.filter((e) => names.includes(e))];
+}
+
+function patch(cfg: ProjectConfig, text: string, change: BindingChange): string {
+  return cfg.format === "toml" ? patchToml(text, change) : patchJsonc(text, change, cfg.format);
+}
+
+/** A first migration for every migrations_dir of the binding that has none (the same file `create` writes). */
+function migrationFiles(cfg: ProjectConfig, name: string): FileChange[] {
+  const dirs = new Set<string>();
+  for (const s of cfg.scopes)
+    for (const { kind, entry } of s.entries)
+      if (kind === "d1" && entry.binding === name && typeof entry.migrations_dir === "string") dirs.add(entry.migrations_dir);
+  const template = join(packageRoot(), "templates/features/d1/common/migrations/0001_init.sql");
+  const out: FileChange[] = [];
+  for (const d of dirs) {
+    const abs = join(cfg.dir, d);
+    if (existsSync(abs) && readdirSync(abs).some((f) => f.endsWith(".sql"))) continue;
+    out.push({ path: join(d, "0001_init.sql"), before: undefined, after: readFileSync(template, "utf8") });
+  }
+  return out;
+}
+
+function derivedChanges(after: ProjectConfig): FileChange[] {
+  return derivedFiles(after.project, after.dir).flatMap((f) => {
+    const abs = join(after.dir, f.path);
+    const before = existsSync(abs) ? readFileSync(abs, "utf8") : undefined;
+    return before === f.content ? [] : [{ path: f.path, before, after: f.content }];
+  });
+}
+
+export async function add(kindArg: string, name: string, flags: AddFlags): Promise<void> {
+  const kind = ensureOneOf("<kind>", kindArg, KINDS);
+  ensure("BINDING", name, checkBindingName(name));
+  const { opts, given } = entryOptions(kind, flags);
+  const dir = resolve(flags.cwd ?? ".");
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--cwd ${JSON.stringify(flags.cwd)}: not a directory`);
+  const cfg = readProject(dir);
+  const envs = targetEnvs(flags.env, cfg);
+
+  // 1. Every check before any change: clashes with other bindings and vars, then same name with other settings.
+  let text = cfg.text;
+  const added: string[] = [];
+  const present: string[] = [];
+  const changes: BindingChange[] = [];
+  for (const env of envs) {
+    const clash = otherBindingNamed(cfg.value, env, kind, name);
+    if (clash) throw new UsageError(`${name} is already ${clash} ${inScope(env)} of ${cfg.file}`);
+    const key = CONFIG_KEY[kind];
+    const found = existingEntry(cfg.value, { key, env, entry: { binding: name, ...given } });
+    if (found && !found.same) throw new UsageError(conflictMessage({ key, env, entry: { binding: name, ...given } }, found.entry));
+    if (found) present.push(scopeLabel(env));
+    else changes.push({ key, env, entry: checkDerivedNames(kind, name, bindingEntry(cfg.project.name, { kind, name }, env, opts), given) });
+  }
+
+  // 2. Patch, each step verified by the patcher.
+  for (const change of changes) {
+    const out = patch(cfg, text, change);
+    if (out === "unchanged") continue;
+    text = out;
+    const resource = change.entry.database_name ?? change.entry.bucket_name ?? change.entry.id;
+    added.push(resource ? `${scopeLabel(change.env)} (${resource})` : scopeLabel(change.env));
+  }
+  const after = readProject(dir, text);
+  const configChanged = text !== cfg.text;
+  const others: FileChange[] = [...(kind === "d1" ? migrationFiles(after, name) : []), ...derivedChanges(after)];
+  const files: FileChange[] = [...(configChanged ? [{ path: cfg.file, before: cfg.text, after: text }] : []), ...others];
+
+  const label = `${KIND_LABEL[kind]} binding ${kleur.bold(name)}`;
+  const say = (s: string) => process.stdout.write(`${s}\n`);
+  if (flags.dryRun) {
+    for (const f of files) process.stdout.write(unifiedDiff(f.path, f.before, f.after));
+    say(files.length ? `${files.length} file(s) would change (dry run: nothing written)` : `${name} is already there; nothing would change (dry run)`);
+    return;
+  }
+
+  // 3. Write: the config last, so that an interrupted run is completed by running it again.
+  for (const f of [...others, ...files.slice(0, configChanged ? 1 : 0)]) {
+    const abs = join(dir, f.path);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileAtomic(abs, f.after);
+  }
+  if (added.length) say(`${kleur.green("✔")} Added ${label} to ${cfg.file}: ${added.join(", ")}`);
+  if (present.length) say(`${added.length ? "Already there" : `${label} already exists with these settings; nothing to add`}: ${present.join(", ")}`);
+  for (const f of others) say(`${f.before === undefined ? "Created" : "Updated"} ${f.path}`);
+  if (!files.length) return;
+
+  // 4. Types and usage.
+  if (after.project.lang === "typescript" && text !== cfg.text) say(await updateTypes(dir));
+  say(`\nUse it in ${typeof after.value.main === "string" ? after.value.main : "your worker"}:`);
+  for (const line of usageSnippet(after.project.lang, kind, name)) say(`  ${line}`);
 }

@@ -83,6 +83,9 @@ function writeTable(lines: string[], t: Table, path: string[]): void {
   if (isTable(t.env)) {
     lines.push("", `# ${ENV_NOTE}`);
     for (const [name, env] of Object.entries(t.env)) writeTable(lines, env as Table, ["env", name]);
+    // The note belongs directly above the first environment's table.
+    const note = lines.indexOf(`# ${ENV_NOTE}`);
+    if (lines[note + 1] === "") lines.splice(note + 1, 1);
   }
 }
 
