@@ -1,4 +1,5 @@
 // Terminal output. Progress goes to stderr so that stdout carries only results.
+import { isAbsolute, relative } from "node:path";
 import kleur from "kleur";
 
 export interface Spinner {
@@ -38,4 +39,15 @@ export function spinner(): Spinner {
 export function printError(message: string): void {
   const label = interactiveOutput() && kleur.enabled ? kleur.red("error:") : "error:";
   process.stderr.write(`${label} ${message}\n`);
+}
+
+/** Where the project is, as the user should read it: relative inside the cwd, absolute outside it. */
+export function shown(target: string): string {
+  const rel = relative(process.cwd(), target);
+  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? target : rel;
+}
+
+/** Quotes a word for a POSIX shell when it needs quoting. */
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }

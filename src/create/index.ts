@@ -1,20 +1,16 @@
 // create: flags -> choices (prompts fill gaps) -> check -> plan -> write -> post-steps.
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import kleur from "kleur";
 import { UsageError } from "../errors.ts";
 import { configFileName, varsFor } from "../model.ts";
 import { plan } from "../render.ts";
 import { checkProject, checkTargetDir } from "../validate.ts";
 import { WRANGLER_MIN_NODE } from "../versions.ts";
+import { shown } from "../ui.ts";
 import { handleInterrupts, onInterrupt, writeProject } from "../write.ts";
 import { type CreateChoices, type CreateFlags, checkGivenFlags, choicesFromFlags, equivalentCommand } from "./options.ts";
 
-/** Where the project is, as the user should read it: relative inside the cwd, absolute outside it. */
-function shown(target: string): string {
-  const rel = relative(process.cwd(), target);
-  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? target : rel;
-}
 
 export async function create(dirArg: string | undefined, flags: CreateFlags): Promise<void> {
   // From here on, Ctrl-C prints "Cancelled" and exits non-zero; later steps register their own cleanups.

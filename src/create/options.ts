@@ -17,6 +17,7 @@ import {
 } from "../model.ts";
 import { checkBindings, checkCompatDate, checkDirText, checkEnvs, checkWorkerName, ensure, ensureOneOf, slugify } from "../validate.ts";
 import { COMPATIBILITY_DATE } from "../versions.ts";
+import { shellQuote } from "../ui.ts";
 
 export interface CreateFlags {
   name?: string;
@@ -182,8 +183,4 @@ export function equivalentCommand(c: CreateChoices): string {
   if (p.compatDate !== COMPATIBILITY_DATE) args.push(`--compat-date ${p.compatDate}`);
   args.push(`--pm ${c.pm}`, c.install ? "--install" : "--no-install", c.git ? "--git" : "--no-git");
   return args.join(" ");
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }

@@ -1,11 +1,11 @@
 // After the files are in place: install, generate types, git, next steps.
 import { existsSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import kleur from "kleur";
 import type { PackageManager, Project } from "../model.ts";
 import { pmCommands } from "../render.ts";
 import { WRANGLER_MIN_NODE } from "../versions.ts";
-import { type Spinner, spinner } from "../ui.ts";
+import { shellQuote, shown, type Spinner, spinner } from "../ui.ts";
 
 export function nodeIsTooOldForWrangler(version = process.versions.node): boolean {
   const [a, b] = version.split(".").map(Number);
@@ -74,8 +74,8 @@ export async function gitInit(target: string): Promise<"done" | "skipped" | "fai
 export function nextSteps(target: string, project: Project, pm: PackageManager, post: PostResult | undefined): string[] {
   const c = pmCommands(pm);
   const steps: string[] = [];
-  const rel = relative(process.cwd(), target) || ".";
-  if (rel !== ".") steps.push(`cd ${rel}`);
+  const where = shown(target);
+  if (where !== ".") steps.push(`cd ${shellQuote(where)}`);
   if (!post?.installed) steps.push(c.install);
   if (project.lang === "typescript" && !post?.typesGenerated) steps.push(`${c.run} cf-typegen`);
   steps.push(`${c.run} test`, `${c.run} dev`, `${c.run} deploy`);

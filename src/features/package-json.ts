@@ -24,12 +24,16 @@ function merge(parts: PackageContribution[]): Required<PackageContribution> {
   return out;
 }
 
-const sorted = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+// Code-unit order (npm package names are lower case); localeCompare would load ICU collation data on every run.
+const sorted = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 export function packageJson(p: Project): string {
   const parts = [p.lang === "python" ? pythonPackage(p) : typescriptPackage(p)];
   if (p.workerd) parts.push(workerdPackage(p));
   const { scripts, dependencies, devDependencies } = merge(parts);
+  // Local D1 starts empty: apply the migrations first, so the first `dev` serves the tables.
+  const d1 = p.bindings.filter((b) => b.kind === "d1");
+  if (d1.length) scripts.dev = [...d1.map((b) => `wrangler d1 migrations apply ${b.name} --local`), scripts.dev].join(" && ");
   const pkg: Record<string, unknown> = {
     name: p.name,
     version: "0.0.0",
