@@ -124,11 +124,12 @@ describe("TypeScript, toml, no bindings", () => {
     await run("npm", ["run", "cf-typegen"], dir);
   });
 
-  it("has no binding routes, tests or setup", () => {
+  it("has no binding routes or tests; its test setup is the one that applies D1 migrations once `add d1` declares a database", () => {
     const index = readFileSync(join(dir, "src/index.ts"), "utf8");
     expect(index).not.toMatch(/KVNamespace|D1Database|R2Bucket/);
-    expect(existsSync(join(dir, "test/apply-migrations.ts"))).toBe(false);
-    expect(readFileSync(join(dir, "vitest.config.ts"), "utf8")).not.toContain("readD1Migrations");
+    expect(existsSync(join(dir, "test/d1.test.ts"))).toBe(false);
+    expect(readFileSync(join(dir, "vitest.config.ts"), "utf8")).toBe(readFileSync(join(full, "vitest.config.ts"), "utf8").replaceAll("wrangler.jsonc", "wrangler.toml"));
+    expect(readFileSync(join(dir, "test/apply-migrations.ts"), "utf8")).toBe(readFileSync(join(full, "test/apply-migrations.ts"), "utf8"));
   });
 
   it("passes its tests, type check, types check and dry-run deploy", async () => {

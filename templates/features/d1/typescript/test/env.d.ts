@@ -1,6 +1,0 @@
-// The test-only binding vitest.config.ts adds.
-declare namespace Cloudflare {
-	interface Env {
-		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
-	}
-}
