@@ -7,7 +7,9 @@ import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import { type Binding, configFileName, type Kind, KIND_LABEL, KINDS, type PackageManager, type Project, resourceName } from "./model.ts";
 import { serializeConfig } from "./config/serialize.ts";
+import { precompiledTemplate } from "./precompiled.ts";
 import { packageJson } from "./features/package-json.ts";
+import { workerdFiles } from "./workerd/files.ts";
 import { actions, npm, PYTHON_VERSION, pypi } from "./versions.ts";
 
 export interface PlannedFile {
@@ -121,11 +123,15 @@ const compiled = new Map<string, HandlebarsTemplateDelegate>();
 export function renderTemplate(file: string, data: object): string {
   let t = compiled.get(file);
   if (!t) {
-    t = hbs.compile(readFileSync(file, "utf8"), { strict: true, noEscape: true });
+    const source = readFileSync(file, "utf8");
+    const spec = precompiledTemplate(packageRoot(), file, source);
+    t = spec ? hbs.template(spec) : hbs.compile(source, { strict: true, noEscape: true });
     compiled.set(file, t);
   }
   return t(data);
 }
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function plan(p: Project, opts: RenderOptions): PlannedFile[] {
   const root = join(packageRoot(), "templates");
@@ -147,5 +153,7 @@ export function plan(p: Project, opts: RenderOptions): PlannedFile[] {
   const config = configFileName(p.config);
   files.set(config, { path: config, content: serializeConfig(p) });
   files.set("package.json", { path: "package.json", content: packageJson(p) });
-  return [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
+  for (const f of workerdFiles(p, (path) => files.get(path)?.content, () => [...files.keys()])) files.set(f.path, f);
+  // Case-insensitive code-unit order, not localeCompare: that loads ICU collation data, slower than rendering everything.
+  return [...files.values()].sort((a, b) => byText(a.path.toLowerCase(), b.path.toLowerCase()) || byText(a.path, b.path));
 }
