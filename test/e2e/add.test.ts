@@ -1,10 +1,10 @@
 // `add` on freshly created projects, then each project's own tests and a dry-run deploy per environment.
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/read.ts";
-import { cli, ROOT, run, tmpDir } from "../helpers/cli.ts";
+import { cli, run, tmpDir } from "../support/cli.ts";
+import { linkNodeModules } from "../support/npm.ts";
 
 const CREATE = ["--yes", "--no-install", "--no-git", "--pm", "npm", "--env", "staging", "--kv", "CACHE"];
 const ADDS = [
@@ -51,23 +51,6 @@ async function dryRunEveryEnv(dir: string): Promise<void> {
     expect(r.all).not.toContain("not inherited");
     for (const name of ["CACHE", "TOKENS", "STATS", "UPLOADS"]) expect(r.all, env).toContain(name);
   }
-}
-
-/** One wrangler install per set of devDependencies, shared through a node_modules symlink. */
-async function linkNodeModules(dir: string): Promise<void> {
-  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-  const key = createHash("sha256").update(JSON.stringify(pkg.devDependencies)).digest("hex").slice(0, 16);
-  const cache = join(ROOT, "test/.tmp/npm", `python-${key}`);
-  if (!existsSync(join(cache, "node_modules/.bin/wrangler"))) {
-    const staging = `${cache}.${process.pid}`;
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(staging, { recursive: true });
-    writeFileSync(join(staging, "package.json"), JSON.stringify({ private: true, devDependencies: pkg.devDependencies, allowScripts: pkg.allowScripts }));
-    await run("npm", ["install", "--no-audit", "--no-fund"], staging);
-    rmSync(cache, { recursive: true, force: true });
-    renameSync(staging, cache);
-  }
-  symlinkSync(join(cache, "node_modules"), join(dir, "node_modules"), "dir");
 }
 
 // Uses the added bindings through the project's own fake env, which is built from the config.

@@ -5,7 +5,7 @@ import { join, relative, sep } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { precompiledTemplate } from "../../src/precompiled.ts";
-import { ROOT, toolEnv } from "../helpers/cli.ts";
+import { ROOT, toolEnv } from "../support/cli.ts";
 
 const MAX_PACKED_BYTES = 150 * 1000;
 const MAX_RUNTIME_DEPENDENCIES = 8;

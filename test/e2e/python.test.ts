@@ -1,10 +1,11 @@
 // Python projects, created by the built CLI and checked with their own tools:
 // pytest (under CPython, with the project's fakes), ruff, git and `wrangler deploy --dry-run`.
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { cli, ROOT, run, tmpDir } from "../helpers/cli.ts";
+import { cli, run, tmpDir } from "../support/cli.ts";
+import { linkNodeModules } from "../support/npm.ts";
 
 const base = tmpDir("python");
 
@@ -28,24 +29,6 @@ async function expectRuffClean(dir: string): Promise<void> {
   await run("ruff", ["format", "--check", "."], dir);
 }
 
-// Every Python project pins the same devDependencies, so one install (kept across runs, keyed by
-// them) serves every case through a node_modules symlink.
-async function linkNodeModules(dir: string): Promise<void> {
-  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-  const key = createHash("sha256").update(JSON.stringify(pkg.devDependencies)).digest("hex").slice(0, 16);
-  const cache = join(ROOT, "test/.tmp/npm", `python-${key}`);
-  if (!existsSync(join(cache, "node_modules/.bin/wrangler"))) {
-    const staging = `${cache}.${process.pid}`;
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(staging, { recursive: true });
-    writeFileSync(join(staging, "package.json"), JSON.stringify({ private: true, devDependencies: pkg.devDependencies, allowScripts: pkg.allowScripts }));
-    await run("npm", ["install", "--no-audit", "--no-fund"], staging);
-    rmSync(cache, { recursive: true, force: true });
-    renameSync(staging, cache);
-  }
-  symlinkSync(join(cache, "node_modules"), join(dir, "node_modules"), "dir");
-}
-
 async function dryRun(dir: string, env?: string): Promise<string> {
   const args = ["deploy", "--dry-run", "--outdir", "dist", ...(env === undefined ? [] : [`--env=${env}`])];
   const r = await run(join(dir, "node_modules/.bin/wrangler"), args, dir, { reject: false });
@@ -65,7 +48,7 @@ describe("python, wrangler.toml, KV + D1 + R2, staging", () => {
     expect(pyproject).toContain('requires-python = ">=3.13"');
     expect(pyproject).toMatch(/"workers-py==\d+\.\d+\.\d+"/);
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    expect(pkg.scripts).toMatchObject({ dev: "uv run pywrangler dev", deploy: "uv run pywrangler deploy", test: "uv run pytest" });
+    expect(pkg.scripts).toMatchObject({ dev: "wrangler d1 migrations apply DB --local && uv run pywrangler dev", deploy: "uv run pywrangler deploy", test: "uv run pytest" });
     expect(pkg.devDependencies.wrangler).toMatch(/^\d+\.\d+\.\d+$/);
   });
 

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cli, run, tmpDir } from "../helpers/cli.ts";
+import { cli, run, tmpDir } from "../support/cli.ts";
 
 const CREATE = ["--yes", "--pm", "npm", "--lang", "typescript", "--no-install", "--no-git"];
 

@@ -1,59 +1,14 @@
 // On-prem: a generated project served by standalone workerd (and as a compiled executable),
 // with KV, D1 and R2 state on disk that survives a restart.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cli, run, tmpDir, toolEnv } from "../helpers/cli.ts";
+import { cli, run, tmpDir } from "../support/cli.ts";
+import { freePort, type Server, start, stop } from "../support/server.ts";
 
 const CREATE = ["--yes", "--pm", "npm", "--no-install", "--no-git", "--workerd", "--kv", "CACHE", "--d1", "DB", "--r2", "ASSETS", "--env", "staging"];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  log: () => string;
-}
-
-/** Starts a server process and waits (bounded) for GET /health to answer 200. */
-async function start(cmd: string, args: string[], cwd: string, port: number): Promise<Server> {
-  let out = "";
-  const child = spawn(cmd, args, { cwd, env: toolEnv(), stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout?.on("data", (d) => (out += d));
-  child.stderr?.on("data", (d) => (out += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${out}`);
-    const ok = await fetch(`${base}/health`).then((r) => r.status === 200, () => false);
-    if (ok) return { child, base, log: () => out };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop({ child, base, log: () => out });
-  throw new Error(`no 200 from ${base}/health within 30 s:\n${out}`);
-}
-
-/** SIGTERM by PID, then SIGKILL if it is still there after 5 s. */
-async function stop(s: Server): Promise<void> {
-  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
-  const exited = new Promise((r) => s.child.once("exit", r));
-  s.child.kill("SIGTERM");
-  const timer = setTimeout(() => s.child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
 

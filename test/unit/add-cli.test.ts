@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/read.ts";
-import { cli, ROOT, tmpDir } from "../helpers/cli.ts";
+import { cli, ROOT, tmpDir } from "../support/cli.ts";
 
 const fixture = (name: string, file: string) => readFileSync(join(ROOT, "test/fixtures/add", name, file), "utf8");
 

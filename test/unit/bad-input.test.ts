@@ -3,7 +3,7 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cli, tmpDir } from "../helpers/cli.ts";
+import { cli, tmpDir } from "../support/cli.ts";
 
 interface Case {
   args: string[];

@@ -12,7 +12,7 @@ import { KINDS, type Project, varsFor } from "../../src/model.ts";
 import { type PlannedFile, plan } from "../../src/render.ts";
 import { checkProject, checkWorkerName, slugify } from "../../src/validate.ts";
 import { COMPATIBILITY_DATE } from "../../src/versions.ts";
-import { cli, tmpDir } from "../helpers/cli.ts";
+import { cli, tmpDir } from "../support/cli.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261109);
 

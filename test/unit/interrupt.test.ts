@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { BIN, cli, tmpDir, toolEnv } from "../helpers/cli.ts";
+import { BIN, cli, tmpDir, toolEnv } from "../support/cli.ts";
 
 // Many files, so that writing them with a delay takes long enough to interrupt.
 const BIG = ["--yes", "--lang", "typescript", "--kv", "CACHE", "--d1", "DB", "--r2", "FILES", "--env", "staging", "--workerd", "--no-git"];

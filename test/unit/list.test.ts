@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, ROOT, tmpDir } from "../helpers/cli.ts";
+import { cli, ROOT, tmpDir } from "../support/cli.ts";
 
 function project(file: string, text: string): string {
   const dir = tmpDir("list");

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { checkFlagConflicts, choicesFromFlags, DEFAULT_DIR, equivalentCommand, splitList } from "../../src/create/options.ts";
 import { UsageError } from "../../src/errors.ts";
 import { COMPATIBILITY_DATE } from "../../src/versions.ts";
-import { BIN, cli, tmpDir, toolEnv } from "../helpers/cli.ts";
+import { BIN, cli, tmpDir, toolEnv } from "../support/cli.ts";
 
 describe("choicesFromFlags", () => {
   it("takes a default for everything not given", () => {

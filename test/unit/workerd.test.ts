@@ -7,7 +7,7 @@ import { derivedFiles } from "../../src/features/derived.ts";
 import type { Project } from "../../src/model.ts";
 import { plan } from "../../src/render.ts";
 import { envConst, secretNames, workerdConfig } from "../../src/workerd/config.ts";
-import { ROOT } from "../helpers/cli.ts";
+import { ROOT } from "../support/cli.ts";
 
 const project = (over: Partial<Project> = {}): Project => ({
   name: "my-app",
