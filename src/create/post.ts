@@ -3,15 +3,8 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import kleur from "kleur";
 import type { PackageManager, Project } from "../model.ts";
-import { pmCommands } from "../render.ts";
-import { WRANGLER_MIN_NODE } from "../versions.ts";
+import { nodeIsTooOldForWrangler, pmCommands } from "../package-root.ts";
 import { shellQuote, shown, type Spinner, spinner } from "../ui.ts";
-
-export function nodeIsTooOldForWrangler(version = process.versions.node): boolean {
-  const [a, b] = version.split(".").map(Number);
-  const [x, y] = WRANGLER_MIN_NODE.split(".").map(Number);
-  return a < x || (a === x && b < y);
-}
 
 async function run(s: Spinner, label: string, cmd: string, args: string[], cwd: string): Promise<boolean> {
   const { execa } = await import("execa");
@@ -29,8 +22,9 @@ async function run(s: Spinner, label: string, cmd: string, args: string[], cwd: 
   }
 }
 
+/** True when `dir` itself, or a folder above it, is in a git work tree. */
 function insideGitRepo(dir: string): boolean {
-  for (let d = dirname(dir); ; d = dirname(d)) {
+  for (let d = dir; ; d = dirname(d)) {
     if (existsSync(join(d, ".git"))) return true;
     if (dirname(d) === d) return false;
   }
@@ -55,17 +49,25 @@ export async function install(target: string, project: Project, pm: PackageManag
   return result;
 }
 
-export async function gitInit(target: string): Promise<"done" | "skipped" | "failed"> {
+export type GitResult = "committed" | "no-identity" | "skipped" | "failed";
+
+/**
+ * `git init` and a first commit of the new project. Files that were in the folder before
+ * (`create --force`) are the user's: they are left unstaged, never committed for them.
+ */
+export async function gitInit(target: string, userFiles: string[] = []): Promise<GitResult> {
   if (insideGitRepo(target)) return "skipped";
   const { execa } = await import("execa");
+  const git = (args: string[]) => execa("git", args, { cwd: target, stdin: "ignore" });
   try {
-    await execa("git", ["init", "-q"], { cwd: target, stdin: "ignore" });
-    await execa("git", ["add", "-A"], { cwd: target, stdin: "ignore" });
-    // Use the user's identity when they have one; a fixed one otherwise, so the first commit never fails.
+    await git(["init", "-q"]);
+    await git(["add", "-A"]);
+    if (userFiles.length) await git(["rm", "--cached", "-r", "-q", "--ignore-unmatch", "--", ...userFiles]);
+    // Without a git identity a commit would fail, or be made in a name that is not the user's.
     const email = await execa("git", ["config", "user.email"], { cwd: target, stdin: "ignore", reject: false });
-    const identity = email.stdout.trim() ? [] : ["-c", "user.name=create-edge-worker", "-c", "user.email=create-edge-worker@localhost"];
-    await execa("git", [...identity, "commit", "-q", "--no-verify", "-m", "Initial commit from create-edge-worker"], { cwd: target, stdin: "ignore" });
-    return "done";
+    if (!email.stdout.trim()) return "no-identity";
+    await git(["commit", "-q", "--no-verify", "-m", "Initial commit from create-edge-worker"]);
+    return "committed";
   } catch {
     return "failed";
   }
