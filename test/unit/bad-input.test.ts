@@ -85,14 +85,14 @@ const corruptToml = write("wrangler.toml", 'name = "x"\n[[kv_namespaces]\nbindin
 const corruptJsonc = write("wrangler.jsonc", '{ "name": "x", "kv_namespaces": [ { "binding": ');
 
 const addCases: Record<string, Case> = {
-  "unknown kind": { args: ["add", "queue", "JOBS"], code: 2, says: /queue/ },
+  "unknown kind": { args: ["add", "queue", "JOBS"], code: 2, says: /"queue": must be one of kv, d1, r2/ },
   "missing binding name": { args: ["add", "kv"], code: 2, says: /missing required argument 'BINDING'/ },
   "binding starting with a digit": { args: ["add", "kv", "1X"], code: 2, says: /"1X": must be an identifier/ },
   "binding with a dash": { args: ["add", "d1", "my-db"], code: 2, says: /"my-db": must be an identifier/ },
   "binding is a reserved word": { args: ["add", "r2", "class"], code: 2, says: /"class": is a reserved word/ },
-  "binding shadows a var": { args: ["add", "kv", "ENVIRONMENT"], code: 2, says: /ENVIRONMENT/ },
-  "binding already there, other settings": { args: ["add", "kv", "CACHE", "--id", "abc123"], code: 2, says: /CACHE/ },
-  "binding used by another kind": { args: ["add", "d1", "CACHE"], code: 2, says: /CACHE/ },
+  "binding shadows a var": { args: ["add", "kv", "ENVIRONMENT"], code: 2, says: /ENVIRONMENT is already a var/ },
+  "binding already there, other settings": { args: ["add", "kv", "CACHE", "--id", "abc123"], code: 2, says: /CACHE already exists .* with different settings/ },
+  "binding used by another kind": { args: ["add", "d1", "CACHE"], code: 2, says: /CACHE is already a KV namespace binding/ },
   "unknown environment": { args: ["add", "kv", "STORE", "--env", "nope"], code: 2, says: /--env "nope": no such environment/ },
   "KV id with a quote": { args: ["add", "kv", "STORE", "--id", 'a"b'], code: 2, says: /--id "a\\"b": must be/ },
   "D1 name with a space": { args: ["add", "d1", "DB", "--database-name", "my db"], code: 2, says: /--database-name "my db": must be 3-63/ },
@@ -101,7 +101,7 @@ const addCases: Record<string, Case> = {
   "bucket name with capitals": { args: ["add", "r2", "UP", "--bucket-name", "My-Bucket"], code: 2, says: /--bucket-name "My-Bucket": must be 3-63/ },
   "option for another kind": { args: ["add", "kv", "STORE", "--bucket-name", "abc"], code: 2, says: /--bucket-name: applies to r2 bindings only/ },
   "unknown option": { args: ["add", "kv", "STORE", "--bogus"], code: 2, says: /unknown option '--bogus'/ },
-  "missing folder": { args: ["add", "kv", "STORE", "--cwd", "nowhere"], code: 2, says: /nowhere/ },
+  "missing folder": { args: ["add", "kv", "STORE", "--cwd", "nowhere"], code: 2, says: /--cwd "nowhere": not a directory/ },
   "derived bucket name too long": {
     args: ["add", "r2", "UPLOADS"],
     code: 2,
@@ -115,7 +115,7 @@ const addCases: Record<string, Case> = {
 const listCases: Record<string, Case> = {
   "an argument": { args: ["list", "extra"], code: 2, says: /too many arguments for 'list'/ },
   "unknown option": { args: ["list", "--bogus"], code: 2, says: /unknown option '--bogus'/ },
-  "missing folder": { args: ["list", "--cwd", "nowhere"], code: 2, says: /nowhere/ },
+  "missing folder": { args: ["list", "--cwd", "nowhere"], code: 2, says: /no wrangler\.toml, wrangler\.jsonc or wrangler\.json in .*nowhere/ },
   "TOML it cannot parse": { args: ["list"], code: 1, says: /wrangler\.toml/, setup: corruptToml },
   "JSONC it cannot parse": { args: ["list"], code: 1, says: /wrangler\.jsonc/, project: "jsonc", setup: corruptJsonc },
 };
@@ -179,8 +179,4 @@ describe.concurrent.each([
     expect(r.stderr).not.toMatch(/\b[A-Z]\w*Error\b|node:internal/);
     expect(snapshot(dir)).toEqual(before);
   });
-});
-
-it("has at least 40 cases across create, add and list", () => {
-  expect(Object.keys(createCases).length + Object.keys(addCases).length + Object.keys(listCases).length).toBeGreaterThanOrEqual(40);
 });
