@@ -73,6 +73,21 @@ const lazyHandlebarsCompiler = {
 };
 
 /**
+ * toml-eslint-parser merges its TOML visitor keys with ESLint's JavaScript ones (eslint-visitor-keys), which only an
+ * ESLint plugin walking mixed trees needs; the TOML trees walked here use TOML keys alone. Leaving the JavaScript
+ * keys out spares the bundle that package (and its licence text), with the same walk of every TOML tree.
+ */
+const tomlVisitorKeysOnly = {
+  name: "toml-visitor-keys-only",
+  setup(b) {
+    b.onResolve({ filter: /^eslint-visitor-keys$/ }, (args) =>
+      /node_modules[\\/]toml-eslint-parser[\\/]/.test(args.importer) ? { path: "eslint-visitor-keys", namespace: "toml-keys" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "toml-keys" }, () => ({ contents: "export const unionWith = (keys) => ({ ...keys });", loader: "js" }));
+  },
+};
+
+/**
  * Built-in modules come from process.getBuiltinModule() (Node >= 20.16), for `import` and `require()` alike:
  * `import { existsSync } from "node:fs"` would make Node build the ES module face of fs, which reads every export,
  * fs.promises included, and that loads streams, readline and more: several milliseconds on every run.
@@ -107,7 +122,7 @@ const result = await build({
   define: { "process.env.CEW_VERSION": JSON.stringify(pkg.version) },
   legalComments: "none",
   metafile: true,
-  plugins: [noSourceMap, lazyChildProcess, lazyHandlebarsCompiler, builtinsDirect],
+  plugins: [noSourceMap, lazyChildProcess, lazyHandlebarsCompiler, tomlVisitorKeysOnly, builtinsDirect],
   logLevel: "warning",
 }).catch(() => process.exit(1));
 
@@ -124,6 +139,14 @@ for (const dir of [outdir, join(outdir, "chunks")]) {
 // (src/precompiled.ts uses an entry only while the file's text has the same key).
 /** The same as sourceKey() in src/precompiled.ts: the text's length and CRC-32. */
 const sourceKey = (source) => `${source.length}:${crc32(source).toString(16)}`;
+/**
+ * The precompiled code without the template line/column of each lookup and helper call: they only ever end up in
+ * the message of an error for a missing value, and they were a fifth of the table. The rendered text is the same
+ * (the pack test compares it with run-time compiled templates, which keep them for templates being edited).
+ * The pattern cannot match template text: that is in string literals, where every quote is escaped.
+ */
+const LOC = String.raw`\{"start":\{"line":\d+,"column":\d+\},"end":\{"line":\d+,"column":\d+\}\}`;
+const withoutLocations = (spec) => spec.replace(new RegExp(String.raw`,\s*${LOC}\s*\)`, "g"), ")").replace(new RegExp(`,"loc":${LOC}`, "g"), "");
 const templatesDir = join(root, "templates");
 const walk = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
@@ -132,7 +155,7 @@ const entries = walk(templatesDir)
   .sort()
   .map((file) => {
     const source = readFileSync(file, "utf8");
-    const spec = Handlebars.precompile(source, { strict: true, noEscape: true });
+    const spec = withoutLocations(Handlebars.precompile(source, { strict: true, noEscape: true }));
     return `${JSON.stringify(relative(templatesDir, file).split(sep).join("/"))}: { key: ${JSON.stringify(sourceKey(source))}, spec: ${spec} }`;
   });
 const table = await transform(`"use strict";module.exports={${entries.join(",")}};`, { minify: true, format: "cjs", target: "node20.19" });

@@ -3,6 +3,17 @@ import { Command, Option } from "commander";
 import { CancelledError } from "./errors.ts";
 import { printError } from "./ui.ts";
 
+// A reader that stops early (`create-edge-worker list | head -1`) closes the pipe: that is not a failure.
+// A closed stdout ends the run with the exit code it had so far (0 unless something failed); on a closed stderr
+// there is nowhere left to report anything, and the run goes on.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code !== "EPIPE") throw e;
+  process.exit(process.exitCode ?? 0);
+});
+process.stderr.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code !== "EPIPE") throw e;
+});
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 // The root command creates a project; `add` and `list` work on an existing one.
@@ -37,7 +48,7 @@ program
   .option("--dry-run", "print the files that would be written; write nothing (default: off)")
   .option("-y, --yes", "never prompt: take the default for everything not given (default: prompt on a terminal)")
   .action(async (dir: string | undefined, flags) => {
-    const [{ create }, { checkFlagConflicts }] = await Promise.all([import("./create/index.ts"), import("./create/options.ts")]);
+    const { create, checkFlagConflicts } = await import("./create/index.ts");
     checkFlagConflicts(process.argv.slice(2));
     await create(dir, flags);
   });

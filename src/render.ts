@@ -2,11 +2,11 @@
 // Layers are laid down in order, a later one overriding the same path:
 // base/common, base/<lang>, then for each feature in use features/<f>/common and features/<f>/<lang>.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative } from "node:path";
 import Handlebars from "handlebars";
 import { type Binding, configFileName, type Kind, KIND_LABEL, KINDS, type PackageManager, type Project, resourceName } from "./model.ts";
 import { serializeConfig } from "./config/serialize.ts";
+import { packageRoot, pmCommands } from "./package-root.ts";
 import { precompiledTemplate } from "./precompiled.ts";
 import { packageJson } from "./features/package-json.ts";
 import { workerdFiles } from "./workerd/files.ts";
@@ -17,17 +17,6 @@ export interface PlannedFile {
   content: string;
   /** Executable scripts. */
   mode?: number;
-}
-
-/** The package root, found by walking up from this module (it runs from src/ in tests and from dist/ when built). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "templates")) || !existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error("templates folder not found");
-    dir = up;
-  }
-  return dir;
 }
 
 export function features(p: Project): string[] {
@@ -50,15 +39,6 @@ hbs.registerHelper("yaml", (v: unknown) => JSON.stringify(String(v)));
 hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
 hbs.registerHelper("lower", (v: unknown) => String(v).toLowerCase());
 hbs.registerHelper("upper", (v: unknown) => String(v).toUpperCase());
-
-export function pmCommands(pm: PackageManager) {
-  return {
-    name: pm,
-    install: `${pm} install`,
-    run: pm === "npm" ? "npm run" : pm,
-    exec: { npm: "npx", pnpm: "pnpm exec", yarn: "yarn", bun: "bunx" }[pm],
-  };
-}
 
 interface BindingView extends Binding {
   lower: string;

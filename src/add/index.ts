@@ -8,7 +8,7 @@ import { type BindingChange, conflictMessage, existingEntry, inScope, type Proje
 import { UsageError } from "../errors.ts";
 import { derivedFiles } from "../features/derived.ts";
 import { type BindingEntry, bindingEntry, CONFIG_KEY, type EntryOptions, KIND_LABEL, KINDS, type Kind } from "../model.ts";
-import { packageRoot } from "../render.ts";
+import { packageRoot } from "../package-root.ts";
 import { checkBindingName, checkResourceId, checkResourceName, ensure, ensureOneOf } from "../validate.ts";
 import { writeFileAtomic } from "../write.ts";
 import { unifiedDiff } from "./diff.ts";

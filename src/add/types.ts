@@ -1,9 +1,8 @@
 // Keeping a TypeScript project's generated binding types in step with its config.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { nodeIsTooOldForWrangler } from "../create/post.ts";
 import type { PackageManager } from "../model.ts";
-import { pmCommands } from "../render.ts";
+import { nodeIsTooOldForWrangler, pmCommands } from "../package-root.ts";
 
 function detectPm(dir: string): PackageManager {
   if (existsSync(join(dir, "pnpm-lock.yaml"))) return "pnpm";

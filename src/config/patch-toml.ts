@@ -1,8 +1,8 @@
 // Adds one binding entry to a wrangler.toml by splicing text at places the parser finds; never re-serialises.
-import { type AST, getStaticTOMLValue, parseTOML, traverseNodes } from "toml-eslint-parser";
+import { type AST, getStaticTOMLValue, traverseNodes } from "toml-eslint-parser";
 import { UsageError } from "../errors.ts";
 import { CONFIG_KEY, KINDS } from "../model.ts";
-import { type BindingChange, conflictMessage, existingEntry, inScope, scopePath, type Table, verifyPatch } from "./read.ts";
+import { type BindingChange, conflictMessage, existingEntry, inScope, parseTomlTree, scopePath, type Table, verifyPatch } from "./read.ts";
 import { appendItem, detectEol, indentAt, lineEnd, lineStart, splice } from "./splice.ts";
 
 type KeyValue = AST.TOMLKeyValue;
@@ -28,6 +28,7 @@ function kvPath(kv: KeyValue): string[] | undefined {
 
 interface Doc {
   text: string;
+  ast: AST.TOMLProgram;
   eol: string;
   tables: TomlTable[];
   kvs: { kv: KeyValue; path: string[] }[];
@@ -35,7 +36,7 @@ interface Doc {
 }
 
 function load(text: string): Doc {
-  const ast = parseTOML(text);
+  const ast = parseTomlTree(text);
   const tables = ast.body[0].body.filter((n): n is TomlTable => n.type === "TOMLTable");
   const kvs: Doc["kvs"] = [];
   const inlineTables: AST.TOMLInlineTable[] = [];
@@ -48,7 +49,7 @@ function load(text: string): Doc {
     },
     leaveNode() {},
   });
-  return { text, eol: detectEol(text), tables, kvs, inlineTables };
+  return { text, ast, eol: detectEol(text), tables, kvs, inlineTables };
 }
 
 /** How the file writes things, taken from its own entries. */
@@ -178,7 +179,7 @@ function insertEntry(doc: Doc, change: BindingChange, style: Style): string {
 /** The config text with `change` applied, or "unchanged" when the same binding is already there. */
 export function patchToml(text: string, change: BindingChange): string {
   const doc = load(text);
-  const value = getStaticTOMLValue(parseTOML(text)) as Table;
+  const value = getStaticTOMLValue(doc.ast) as Table;
   const existing = existingEntry(value, change);
   if (existing?.same) return "unchanged";
   if (existing) throw new UsageError(conflictMessage(change, existing.entry));

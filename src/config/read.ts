@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { getNodeValue, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
-import { getStaticTOMLValue, parseTOML } from "toml-eslint-parser";
+import { type AST, getStaticTOMLValue, parseTOML } from "toml-eslint-parser";
 import { CliError, UsageError } from "../errors.ts";
 import { type BindingEntry, type Binding, CONFIG_KEY, type ConfigFormat, KINDS, type Kind, type Lang, type Project } from "../model.ts";
 import { slugify } from "../validate.ts";
@@ -63,11 +63,27 @@ function lineCol(text: string, offset: number): string {
   return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
+/**
+ * The syntax tree of a TOML text. `add` meets the same text in several steps (reading the project, patching it,
+ * verifying the patch, reading the result), and parsing is most of its time: the last few trees are kept, keyed by
+ * their full text, so each text is parsed once. The trees are only read, never changed.
+ */
+const tomlTrees = new Map<string, AST.TOMLProgram>();
+export function parseTomlTree(text: string): AST.TOMLProgram {
+  let tree = tomlTrees.get(text);
+  if (!tree) {
+    tree = parseTOML(text);
+    tomlTrees.set(text, tree);
+    if (tomlTrees.size > 4) tomlTrees.delete(tomlTrees.keys().next().value as string);
+  }
+  return tree;
+}
+
 /** The parsed value of a config; a CliError naming the file and the place when it does not parse. */
 export function parseConfig(text: string, format: ConfigFormat, file = `wrangler.${format}`): Table {
   if (format === "toml") {
     try {
-      return getStaticTOMLValue(parseTOML(text)) as Table;
+      return getStaticTOMLValue(parseTomlTree(text)) as Table;
     } catch (e) {
       const err = e as { message: string; lineNumber?: number; column?: number };
       const where = err.lineNumber ? ` (line ${err.lineNumber}, column ${(err.column ?? 0) + 1})` : "";

@@ -1,16 +1,19 @@
 // create: flags -> choices (prompts fill gaps) -> check -> plan -> write -> post-steps.
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import kleur from "kleur";
 import { UsageError } from "../errors.ts";
 import { configFileName, varsFor } from "../model.ts";
 import { plan } from "../render.ts";
 import { checkProject, checkTargetDir } from "../validate.ts";
+import { nodeIsTooOldForWrangler } from "../package-root.ts";
 import { WRANGLER_MIN_NODE } from "../versions.ts";
 import { shown } from "../ui.ts";
 import { handleInterrupts, onInterrupt, writeProject } from "../write.ts";
 import { type CreateChoices, type CreateFlags, checkGivenFlags, choicesFromFlags, equivalentCommand } from "./options.ts";
+import { gitInit, install, nextSteps } from "./post.ts";
 
+export { checkFlagConflicts } from "./options.ts";
 
 export async function create(dirArg: string | undefined, flags: CreateFlags): Promise<void> {
   // From here on, Ctrl-C prints "Cancelled" and exits non-zero; later steps register their own cleanups.
@@ -46,13 +49,13 @@ export async function create(dirArg: string | undefined, flags: CreateFlags): Pr
   }
 
   // 4. Write it into a temporary folder, then move it into place.
+  const userFiles = existing ? filesIn(target) : [];
   const { skipped } = await writeProject(target, files, existing);
   process.stdout.write(`${kleur.green("✔")} Created ${project.lang} worker ${kleur.bold(project.name)} in ${shown(target)} (${configFileName(project.config)})\n`);
   if (skipped.length) process.stdout.write(`Skipped ${skipped.length} existing file(s), left as they were: ${skipped.join(", ")}\n`);
 
   // 5. Post-steps. The files are complete and the user's now: a failure or Ctrl-C here keeps them,
   // removing only what the interrupted step had half-made (see README, Safety).
-  const { install, gitInit, nextSteps, nodeIsTooOldForWrangler } = await import("./post.ts");
   const retry = `cd ${shown(target)} && ${pm} install`;
   let post: Awaited<ReturnType<typeof install>> | undefined;
   if (choices.install)
@@ -62,9 +65,11 @@ export async function create(dirArg: string | undefined, flags: CreateFlags): Pr
   if (post?.installFailed) process.stderr.write(`The project is in place; retry the install with: ${retry}\n`);
   if (choices.git) {
     const git = await keepOnInterrupt(target, ".git", "git init interrupted; the project is in place without a repository.", () =>
-      gitInit(target),
+      gitInit(target, userFiles),
     );
     if (git === "skipped") process.stdout.write("Inside an existing git repository: skipped git init.\n");
+    if (git === "no-identity") process.stdout.write("Initialised a git repository with the files staged; set user.name and user.email, then commit.\n");
+    if (userFiles.length && (git === "committed" || git === "no-identity")) process.stdout.write(`Left ${userFiles.length} file(s) that were already there out of git.\n`);
     if (git === "failed") process.stderr.write("git init failed; the project is in place without a repository.\n");
   }
   process.stdout.write(`\nNext steps:\n${nextSteps(target, project, pm, post).map((s) => `  ${s}`).join("\n")}\n`);
@@ -87,4 +92,11 @@ async function keepOnInterrupt<T>(target: string, folder: string, message: strin
   } finally {
     unregister();
   }
+}
+
+/** Every file under `dir`, relative to it. */
+function filesIn(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
 }

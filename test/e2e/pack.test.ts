@@ -91,13 +91,24 @@ describe("npm pack", () => {
     const help = packages("src/cli.ts");
     expect(help.has("commander")).toBe(true);
     for (const p of ["handlebars", "@clack/prompts", "execa", "toml-eslint-parser", "jsonc-parser"]) expect(help.has(p), p).toBe(false);
-    const createYes = packages("src/cli.ts", "src/create/index.ts", "src/create/options.ts", "src/create/post.ts");
+    const createYes = packages("src/cli.ts", "src/create/index.ts");
     expect(createYes.has("handlebars")).toBe(true);
     for (const p of ["@clack/prompts", "execa", "toml-eslint-parser", "jsonc-parser"]) expect(createYes.has(p), p).toBe(false);
     expect(packages("src/create/prompts.ts").has("@clack/prompts")).toBe(true);
     for (const entry of ["src/add/index.ts", "src/list.ts"]) {
       expect(packages(entry).has("toml-eslint-parser"), entry).toBe(true);
-      expect(packages(entry).has("@clack/prompts"), entry).toBe(false);
+      // Nothing made for create: no prompts, no templates.
+      for (const p of ["@clack/prompts", "handlebars"]) expect(packages(entry).has(p), `${entry}: ${p}`).toBe(false);
+      const sources = (o: string) => Object.keys(meta.outputs[o].inputs);
+      const reached = new Set<string>();
+      const visit = (o: string) => {
+        if (reached.has(o) || !meta.outputs[o]) return;
+        reached.add(o);
+        for (const i of meta.outputs[o].imports) if (i.kind === "import-statement") visit(i.path);
+      };
+      visit(chunkOf(entry));
+      const createOnly = [...reached].flatMap(sources).filter((i) => /^src\/(create\/|render\.ts|precompiled\.ts)/.test(i));
+      expect(createOnly, entry).toEqual([]);
     }
   });
 
