@@ -1,6 +1,8 @@
-// The workerd config of a project (workerd/config.capnp), derived from the project model.
-// `create` renders it and `add` rewrites it, so both always agree with the wrangler config.
-import { type Binding, compatFlags, entryFile, type Kind, MIGRATIONS_DIR, type Project, resourceName, varsFor } from "../model.ts";
+// The workerd config of a project (workerd/config.capnp), derived from the parsed wrangler config:
+// vars, compatibility date and flags, and each binding's resource, per scope. `create` renders it
+// from the value it writes (configValue), `add` from the value it has just patched.
+import { configValue } from "../config/serialize.ts";
+import { CONFIG_KEY, entryFile, KINDS, type Kind, MIGRATIONS_DIR, type Project, resourceName } from "../model.ts";
 
 export const WORKERD_CONFIG = "workerd/config.capnp";
 /** Where `build:workerd` writes the bundle (relative to the project). */
@@ -48,14 +50,69 @@ const DISKS: Record<string, string> = {
   "r2-blobs": `${STATE_DIR}/r2-blobs`,
 };
 
-function bindingLine(b: Binding, resource: string): string {
+/** One binding of one scope, with the resource it names in the wrangler config. */
+export interface ScopeBinding {
+  kind: Kind;
+  name: string;
+  /** KV: the namespace id (or a name made from the worker's); D1: database_name (or database_id); R2: bucket_name. */
+  resource: string;
+  /** D1 only: where its migrations are (migrations_dir, default "migrations"). */
+  migrationsDir?: string;
+}
+
+/** What workerd needs of one scope (top level or environment) of the wrangler config. */
+export interface ScopeConfig {
+  env?: string;
+  compatDate: string;
+  compatFlags: string[];
+  vars: [string, unknown][];
+  bindings: ScopeBinding[];
+}
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
+
+/**
+ * The scopes of a parsed wrangler config, as wrangler reads them: compatibility_date and
+ * compatibility_flags are inherited by environments, vars and bindings are not.
+ */
+export function configScopes(p: Project, value: Table): ScopeConfig[] {
+  const envTable = isTable(value.env) ? value.env : {};
+  const scope = (t: Table, env?: string): ScopeConfig => {
+    const bindings: ScopeBinding[] = [];
+    for (const kind of KINDS) {
+      const list = t[CONFIG_KEY[kind]];
+      if (!Array.isArray(list)) continue;
+      for (const e of list) {
+        if (!isTable(e) || typeof e.binding !== "string" || bindings.some((b) => b.name === e.binding)) continue;
+        const derived = resourceName(p.name, e.binding, env);
+        if (kind === "kv") bindings.push({ kind, name: e.binding, resource: str(e.id) ?? derived });
+        else if (kind === "d1")
+          bindings.push({ kind, name: e.binding, resource: str(e.database_name) ?? str(e.database_id) ?? derived, migrationsDir: str(e.migrations_dir) ?? MIGRATIONS_DIR });
+        else bindings.push({ kind, name: e.binding, resource: str(e.bucket_name) ?? derived });
+      }
+    }
+    const flags = t.compatibility_flags ?? value.compatibility_flags;
+    return {
+      env,
+      compatDate: str(t.compatibility_date) ?? str(value.compatibility_date) ?? p.compatDate,
+      compatFlags: Array.isArray(flags) ? flags.filter((f): f is string => typeof f === "string") : [],
+      vars: isTable(t.vars) ? Object.entries(t.vars) : [],
+      bindings,
+    };
+  };
+  return [scope(value), ...Object.entries(envTable).map(([env, t]) => scope(isTable(t) ? t : {}, env))];
+}
+
+function bindingLine(b: { kind: Kind; name: string; resource: string }): string {
   switch (b.kind) {
     case "kv":
-      return `(name = ${q(b.name)}, kvNamespace = (name = "kv", ${props({ namespace: resource })}))`;
+      return `(name = ${q(b.name)}, kvNamespace = (name = "kv", ${props({ namespace: b.resource })}))`;
     case "d1":
-      return `(name = ${q(b.name)}, wrapped = (moduleName = "cloudflare-internal:d1-api", innerBindings = [(name = "fetcher", service = (name = "d1", ${props({ database: resource })}))]))`;
+      return `(name = ${q(b.name)}, wrapped = (moduleName = "cloudflare-internal:d1-api", innerBindings = [(name = "fetcher", service = (name = "d1", ${props({ database: b.resource })}))]))`;
     case "r2":
-      return `(name = ${q(b.name)}, wrapped = (moduleName = "local:r2-bucket", innerBindings = [(name = "fetcher", service = (name = "r2", ${props({ bucket: resource })}))]))`;
+      return `(name = ${q(b.name)}, wrapped = (moduleName = "local:r2-bucket", innerBindings = [(name = "fetcher", service = (name = "r2", ${props({ bucket: b.resource })}))]))`;
   }
 }
 
@@ -71,51 +128,65 @@ function appModules(p: Project, files: ProjectFiles): string[] {
   return [entry, ...rest].map((m) => `(name = ${q(m.slice("src/".length))}, pythonModule = embed ${q(`../${m}`)})`);
 }
 
-function envConfig(p: Project, files: ProjectFiles, env?: string): string {
+/** The disk service of a migrations folder: "migrations" for the default one. */
+const migrationsService = (dir: string) => (dir === MIGRATIONS_DIR ? "migrations" : `migrations-${dir.replace(/[^A-Za-z0-9]+/g, "-")}`);
+
+function envConfig(p: Project, files: ProjectFiles, s: ScopeConfig): string {
+  const { env } = s;
   const c = envConst(env);
-  const has = (k: Kind) => p.bindings.some((b) => b.kind === k);
-  const d1 = p.bindings.filter((b) => b.kind === "d1");
+  const has = (k: Kind) => s.bindings.some((b) => b.kind === k);
+  const d1 = s.bindings.filter((b) => b.kind === "d1");
   const bindings = [
-    ...Object.entries(varsFor(env)).map(([k, v]) => valueLine(k, v)),
-    ...files.secrets.map((s) => `(name = ${q(s)}, fromEnvironment = ${q(s)})`),
-    ...p.bindings.map((b) => bindingLine(b, resourceName(p.name, b.name, env))),
+    ...s.vars.map(([k, v]) => valueLine(k, v)),
+    ...files.secrets.map((n) => `(name = ${q(n)}, fromEnvironment = ${q(n)})`),
+    ...s.bindings.map(bindingLine),
   ];
+  const dirs = [...new Set(d1.map((b) => b.migrationsDir ?? MIGRATIONS_DIR))];
   const services = [`(name = "app", worker = .${c}App)`];
   if (has("kv")) services.push(".kvService");
-  if (has("d1")) services.push(".d1Service", `(name = "migrate", worker = .${c}Migrate)`, ".migrationsDisk");
+  if (has("d1")) {
+    services.push(".d1Service", `(name = "migrate", worker = .${c}Migrate)`);
+    services.push(...dirs.map((d) => `(name = ${q(migrationsService(d))}, disk = (path = ${q(d)}))`));
+  }
   if (has("r2")) services.push(".r2Service");
   const disks = Object.keys(DISKS).filter((d) => has(d.slice(0, 2) as Kind));
   services.push(...disks.map((d) => `.disk${d.replace(/(^|-)(\w)/g, (_, _d, ch: string) => ch.toUpperCase())}`));
   const list = (xs: string[], indent: string) => xs.map((x) => `${indent}${x},`).join("\n");
+  // With D1, requests go through the migrate worker: it applies pending migrations before the first one.
+  const entry = d1.length ? "migrate" : "app";
   let out = `
 # ${env ? `Environment "${env}": npm run start:workerd -- --env ${env}` : "Top level (no --env)"}
 const ${c} :Workerd.Config = (
   services = [
 ${list(services, "    ")}
   ],
-  sockets = [(name = "http", address = ${q(DEFAULT_ADDRESS)}, http = (), service = "app")],${has("r2") ? "\n  extensions = [.r2Extension]," : ""}
+  sockets = [(name = "http", address = ${q(DEFAULT_ADDRESS)}, http = (), service = ${q(entry)})],${has("r2") ? "\n  extensions = [.r2Extension]," : ""}
 );
 
 const ${c}App :Workerd.Worker = (
   modules = [
 ${list(appModules(p, files), "    ")}
   ],
-  compatibilityDate = ${q(p.compatDate)},
-  compatibilityFlags = [${compatFlags(p.lang).map(q).join(", ")}],
+  compatibilityDate = ${q(s.compatDate)},
+  compatibilityFlags = [${s.compatFlags.map(q).join(", ")}],
   bindings = [
 ${list(bindings, "    ")}
   ],
 );
 `;
   if (d1.length) {
-    const dbs = d1.map((b) => bindingLine({ ...b, name: `d1:${b.name}` }, resourceName(p.name, b.name, env)));
+    const dbs = d1.flatMap((b) => [
+      bindingLine({ ...b, name: `d1:${b.name}` }),
+      `(name = ${q(`migrations:${b.name}`)}, service = ${q(migrationsService(b.migrationsDir ?? MIGRATIONS_DIR))})`,
+    ]);
     out += `
-# Applies pending migrations (workerd test, run by run.mjs before serving).
+# Applies pending D1 migrations before the first request is passed on to the app (and on
+# \`workerd test\`, run by run.mjs before serving); already applied files are skipped.
 const ${c}Migrate :Workerd.Worker = (
   modules = [(name = "migrate.js", esModule = embed "migrate.js")],
-  compatibilityDate = ${q(p.compatDate)},
+  compatibilityDate = ${q(s.compatDate)},
   bindings = [
-    (name = "migrations", service = "migrations"),
+    (name = "app", service = "app"),
 ${list(dbs, "    ")}
   ],
 );
@@ -124,8 +195,8 @@ ${list(dbs, "    ")}
   return out;
 }
 
-function shared(p: Project): string {
-  const has = (k: Kind) => p.bindings.some((b) => b.kind === k);
+function shared(p: Project, scopes: ScopeConfig[]): string {
+  const has = (k: Kind) => scopes.some((s) => s.bindings.some((b) => b.kind === k));
   const parts: string[] = [];
   // The bundled storage workers need a date with RPC (2024-04-03 or later); the project's date always is.
   const storage = (name: string, module: string, cls: string, store: string, extra: string) => `
@@ -139,10 +210,7 @@ const ${name}Service :Workerd.Service = (name = ${q(name)}, worker = (
 `;
   if (has("kv"))
     parts.push(storage("kv", "/workerd/kv.js", "KVNamespace", "kv-store", `(name = "SHARD", durableObjectNamespace = "KVNamespace"), (name = "BLOBS", service = "kv-blobs")`));
-  if (has("d1")) {
-    parts.push(storage("d1", "/workerd/d1.js", "D1Database", "d1-store", `(name = "DATABASE", durableObjectNamespace = "D1Database")`));
-    parts.push(`const migrationsDisk :Workerd.Service = (name = "migrations", disk = (path = ${q(MIGRATIONS_DIR)}));\n`);
-  }
+  if (has("d1")) parts.push(storage("d1", "/workerd/d1.js", "D1Database", "d1-store", `(name = "DATABASE", durableObjectNamespace = "D1Database")`));
   if (has("r2")) {
     parts.push(storage("r2", "r2.js", "R2Index", "r2-store", `(name = "INDEX", durableObjectNamespace = "R2Index"), (name = "BLOBS", service = "r2-blobs")`));
     parts.push(`const r2Extension :Workerd.Extension = (modules = [(name = "local:r2-bucket", esModule = embed "r2-bucket.js", internal = true)]);\n`);
@@ -155,16 +223,23 @@ const ${name}Service :Workerd.Service = (name = ${q(name)}, worker = (
   return parts.join("");
 }
 
-/** The text of workerd/config.capnp. */
-export function workerdConfig(p: Project, files: ProjectFiles): string {
+const PYODIDE_NOTE = `#
+# Python: on its first start workerd downloads the Pyodide runtime bundle, so that machine needs
+# internet access once. For an air-gapped host, start once on a connected machine with
+# \`--pyodide-bundle-disk-cache-dir DIR\`, copy DIR over and pass the same option there.
+`;
+
+/** The text of workerd/config.capnp, from the parsed wrangler config (the one `create` writes by default). */
+export function workerdConfig(p: Project, files: ProjectFiles, value: Record<string, unknown> = configValue(p)): string {
   const head = `# workerd config for ${p.name}, generated from the wrangler config by create-edge-worker.
 # \`create-edge-worker add\` rewrites this file: change the wrangler config, not this file.
 #
 # Serve:  npm run build:workerd && npm run start:workerd [-- --env NAME] [-- --socket-addr http=0.0.0.0:8787]
+# Or:     npm run compile:workerd, then workerd/server.sh (no Node needed; see README.md)
 # State:  ${STATE_DIR}/ (relative to the directory workerd runs in); paths under "embed" are relative to this file.
 # Secrets (${files.secrets.length ? files.secrets.join(", ") : "none"}: the names in .dev.vars.example) come from the process environment.
-using Workerd = import "/workerd/workerd.capnp";
+${p.lang === "python" ? PYODIDE_NOTE : ""}using Workerd = import "/workerd/workerd.capnp";
 `;
-  const envs = [undefined, ...p.envs].map((e) => envConfig(p, files, e)).join("");
-  return `${head}${envs}${shared(p)}`;
+  const scopes = configScopes(p, value);
+  return `${head}${scopes.map((s) => envConfig(p, files, s)).join("")}${shared(p, scopes)}`;
 }

@@ -1,5 +1,6 @@
 // The workerd config generator, the files --workerd adds, and the migration statement splitter.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,7 +8,20 @@ import { derivedFiles } from "../../src/features/derived.ts";
 import type { Project } from "../../src/model.ts";
 import { plan } from "../../src/render.ts";
 import { envConst, secretNames, workerdConfig } from "../../src/workerd/config.ts";
-import { ROOT } from "../support/cli.ts";
+import { cli, ROOT, tmpDir } from "../support/cli.ts";
+
+const RUN_MJS = join(ROOT, "templates/features/workerd/common/workerd/run.mjs");
+
+/** A folder with workerd/config.capnp and run.mjs, as a generated project has them. */
+function projectDir(capnp: string): string {
+  const dir = tmpDir("workerd-run");
+  mkdirSync(join(dir, "workerd"));
+  writeFileSync(join(dir, "workerd/config.capnp"), capnp);
+  copyFileSync(RUN_MJS, join(dir, "workerd/run.mjs"));
+  mkdirSync(join(dir, "workerd/dist"));
+  writeFileSync(join(dir, "workerd/dist/index.js"), "export default {};\n");
+  return dir;
+}
 
 const project = (over: Partial<Project> = {}): Project => ({
   name: "my-app",
@@ -61,11 +75,109 @@ describe("workerdConfig", () => {
     expect(py).not.toContain("dist/index.js");
   });
 
-  it("names environment constants as run.mjs does", () => {
+  it("names environment constants as run.mjs looks them up", () => {
     expect(envConst()).toBe("config");
     expect(envConst("pre-prod")).toBe("envPreProd");
-    const runMjs = readFileSync(join(ROOT, "templates/features/workerd/common/workerd/run.mjs"), "utf8");
-    expect(runMjs).toContain("`env${env.split(\"-\").map((s) => s[0].toUpperCase() + s.slice(1)).join(\"\")}`");
+    const capnp = workerdConfig(project({ bindings: [{ kind: "kv", name: "CACHE" }], envs: ["pre-prod"] }), { secrets: [] });
+    const dir = projectDir(capnp);
+    const node = (args: string[]) => spawnSync(process.execPath, ["workerd/run.mjs", ...args], { cwd: dir, encoding: "utf8", timeout: 10_000 });
+    // --migrate-only does not start workerd: it finds the constant, creates the state folders and stops.
+    const ok = node(["serve", "--env", "pre-prod", "--migrate-only"]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(existsSync(join(dir, ".workerd-state/kv"))).toBe(true);
+    const missing = node(["serve", "--env", "preprod", "--migrate-only"]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('No environment "preprod"');
+  });
+
+  it("says where the Pyodide bundle comes from in Python configs only", () => {
+    expect(workerdConfig(project({ lang: "python" }), { secrets: [] })).toMatch(/^# .*--pyodide-bundle-disk-cache-dir/m);
+    expect(text).not.toContain("Pyodide");
+  });
+});
+
+describe("workerdConfig from a hand-edited wrangler config", () => {
+  const toml = `name = "app1"
+main = "src/index.ts"
+compatibility_date = "2026-10-01"
+compatibility_flags = ["nodejs_compat", "no_handle_cross_request_promise_resolution"]
+
+[vars]
+ENVIRONMENT = "development"
+GREETING = "hi"
+LIMITS = { max = 3 }
+
+[[kv_namespaces]]
+binding = "CACHE"
+id = "0f2ac74b498b48028cb68387c421e279"
+
+[[d1_databases]]
+binding = "DB"
+database_name = "orders-db"
+migrations_dir = "db/migrations"
+
+[[r2_buckets]]
+binding = "FILES"
+bucket_name = "my-files"
+
+[env.staging]
+compatibility_flags = ["nodejs_compat"]
+
+[env.staging.vars]
+ENVIRONMENT = "staging"
+
+[[env.staging.r2_buckets]]
+binding = "FILES"
+bucket_name = "my-files-staging"
+`;
+  const dir = tmpDir("workerd-edited");
+  writeFileSync(join(dir, "wrangler.toml"), toml);
+  mkdirSync(join(dir, "workerd"));
+  writeFileSync(join(dir, "workerd/config.capnp"), "old");
+  const model = project({ name: "app1", bindings: [], envs: ["staging"] });
+  const capnp = derivedFiles(model, dir)[0].content;
+  const [top, staging] = capnp.split("const envStaging :Workerd.Config");
+
+  it("takes vars, compatibility date and flags from the config", () => {
+    expect(top).toContain('(name = "GREETING", text = "hi")');
+    expect(top).toContain('(name = "LIMITS", json = "{\\"max\\":3}")');
+    expect(top).toContain('compatibilityDate = "2026-10-01"');
+    expect(top).toContain('compatibilityFlags = ["nodejs_compat", "no_handle_cross_request_promise_resolution"]');
+  });
+
+  it("binds each binding to the resource the config names", () => {
+    expect(top).toContain('{\\"namespace\\":\\"0f2ac74b498b48028cb68387c421e279\\"}');
+    expect(top).toContain('{\\"database\\":\\"orders-db\\"}');
+    expect(top).toContain('{\\"bucket\\":\\"my-files\\"}');
+    expect(top).toContain('disk = (path = "db/migrations")');
+    expect(capnp).not.toContain("app1-files");
+  });
+
+  it("gives environments their own vars and bindings, and the top level's date unless they set one", () => {
+    expect(staging).toContain('(name = "ENVIRONMENT", text = "staging")');
+    expect(staging).not.toContain("GREETING");
+    expect(staging).toContain('{\\"bucket\\":\\"my-files-staging\\"}');
+    expect(staging).not.toContain('name = "CACHE"');
+    expect(staging).toContain('compatibilityDate = "2026-10-01"');
+    expect(staging).toContain('compatibilityFlags = ["nodejs_compat"]');
+  });
+});
+
+describe("add rewrites the workerd config from the patched wrangler config", () => {
+  it("binds the bucket named by --bucket-name", async () => {
+    const dir = tmpDir("workerd-add");
+    const files = plan(project({ name: "app1", bindings: [], envs: [] }), { pm: "npm" });
+    for (const f of files.filter((f) => ["wrangler.toml", "package.json", "workerd/config.capnp", ".dev.vars.example", "src/index.ts"].includes(f.path))) {
+      mkdirSync(join(dir, f.path, ".."), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+    writeFileSync(join(dir, "wrangler.toml"), readFileSync(join(dir, "wrangler.toml"), "utf8").replace("[vars]", '[vars]\nGREETING = "hi"'));
+    const r = await cli(["add", "r2", "FILES", "--bucket-name", "my-files", "--cwd", dir]);
+    expect(r.exitCode, String(r.all)).toBe(0);
+    const capnp = readFileSync(join(dir, "workerd/config.capnp"), "utf8");
+    expect(capnp).toContain('{\\"bucket\\":\\"my-files\\"}');
+    expect(capnp).toContain('(name = "GREETING", text = "hi")');
+    expect(capnp).not.toContain("app1-files");
   });
 });
 
@@ -101,13 +213,54 @@ describe("derivedFiles", () => {
     mkdirSync(join(dir, "workerd"));
     writeFileSync(join(dir, "workerd/config.capnp"), "old");
     writeFileSync(join(dir, ".dev.vars.example"), 'SIGNING_KEY="change-me"\n');
-    // The re-read model does not know about --workerd: the config on disk says so.
+    writeFileSync(join(dir, "wrangler.toml"), 'name = "my-app"\nmain = "src/index.ts"\n\n[[r2_buckets]]\nbinding = "UPLOADS"\nbucket_name = "uploads"\n');
+    // The re-read model does not know about --workerd: the capnp on disk says so. The wrangler config on disk is the source.
     const files = derivedFiles(project({ workerd: false, bindings: [{ kind: "r2", name: "UPLOADS" }] }), dir);
     expect(files.map((f) => f.path)).toEqual(["workerd/config.capnp"]);
     expect(files[0].content).toContain('(name = "UPLOADS", wrapped = (moduleName = "local:r2-bucket"');
     expect(files[0].content).toContain('fromEnvironment = "SIGNING_KEY"');
     expect(files[0].content).not.toContain("change-me");
     expect(derivedFiles(project({ workerd: false }), mkdtempSync(join(tmpdir(), "cew-derived-")))).toEqual([]);
+  });
+});
+
+describe("compile: the launcher of the compiled executable", () => {
+  // A stand-in for workerd: `compile` prints an "executable" that reports how it was started.
+  const fakeWorkerd = (dir: string) => {
+    const bin = join(dir, "fake-workerd");
+    writeFileSync(bin, `#!/bin/sh\nprintf '#!/bin/sh\\necho "args: $*"; echo "cwd: $(pwd)"\\n'\n`, { mode: 0o755 });
+    return bin;
+  };
+  const capnp = workerdConfig(project({ envs: [] }), { secrets: [] });
+
+  it("starts the executable with --experimental in a fresh folder, creating the state folders, without Node", () => {
+    const dir = projectDir(capnp);
+    const c = spawnSync(process.execPath, ["workerd/run.mjs", "compile"], { cwd: dir, encoding: "utf8", timeout: 10_000, env: { ...process.env, WORKERD_BIN: fakeWorkerd(dir) } });
+    expect(c.status, c.stderr).toBe(0);
+    const host = tmpDir("workerd-host");
+    mkdirSync(join(host, "bin"));
+    mkdirSync(join(host, "migrations"));
+    copyFileSync(join(dir, "workerd/server"), join(host, "bin/server"));
+    copyFileSync(join(dir, "workerd/server.sh"), join(host, "bin/server.sh"));
+    // PATH holds mkdir and nothing else (no node): the shell is started by its absolute path.
+    const tools = join(host, "tools");
+    mkdirSync(tools);
+    spawnSync("ln", ["-s", spawnSync("sh", ["-c", "command -v mkdir"], { encoding: "utf8" }).stdout.trim(), join(tools, "mkdir")]);
+    const ok = spawnSync("/bin/sh", ["bin/server.sh", "--socket-addr", "http=127.0.0.1:9"], { cwd: host, encoding: "utf8", timeout: 10_000, env: { PATH: tools } });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("args: --experimental --socket-addr http=127.0.0.1:9");
+    for (const d of ["kv", "kv-blobs", "d1", "r2", "r2-blobs"]) expect(existsSync(join(host, ".workerd-state", d))).toBe(true);
+    expect(readFileSync(join(host, ".workerd-state/.gitignore"), "utf8")).toBe("*\n");
+  });
+
+  it("refuses to start where the migrations folder is missing", () => {
+    const dir = projectDir(capnp);
+    spawnSync(process.execPath, ["workerd/run.mjs", "compile"], { cwd: dir, timeout: 10_000, env: { ...process.env, WORKERD_BIN: fakeWorkerd(dir) } });
+    const host = tmpDir("workerd-host");
+    const r = spawnSync("/bin/sh", [join(dir, "workerd/server.sh")], { cwd: host, encoding: "utf8", timeout: 10_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("No migrations/ folder here");
+    expect(r.stdout).not.toContain("args:");
   });
 });
 

@@ -1,6 +1,8 @@
 // Applies migrations/*.sql to each D1 database that has not had them, in name order,
-// recording each in `d1_migrations` as `wrangler d1 migrations apply` does. Run by run.mjs
-// through `workerd test`, so it is done before the server takes requests; running it again is a no-op.
+// recording each in `d1_migrations` as `wrangler d1 migrations apply` does; running it again is a no-op.
+// Two ways in (see workerd/config.capnp): run.mjs runs it with `workerd test` before serving, and
+// every request passes through its fetch handler, which applies pending migrations once before the
+// first request reaches the app. So the compiled executable (no Node, no run.mjs) migrates too.
 const TABLE = `CREATE TABLE IF NOT EXISTS d1_migrations(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT UNIQUE,
@@ -41,29 +43,54 @@ export function statements(sql) {
   return out.map((s) => s.trim()).filter((s) => !onlyComments(s));
 }
 
-export default {
-  async test(_ctrl, env) {
-    const listing = await env.migrations.fetch("http://migrations/");
-    if (!listing.ok) throw new Error(`cannot list migrations/: ${listing.status}`);
+/** Bindings `d1:NAME` are the databases, `migrations:NAME` the folder of each. */
+async function apply(env) {
+  for (const [binding, db] of Object.entries(env)) {
+    if (!binding.startsWith("d1:")) continue;
+    const name = binding.slice(3);
+    const folder = env[`migrations:${name}`];
+    const listing = await folder.fetch("http://migrations/");
+    if (!listing.ok) throw new Error(`${name}: cannot list its migrations folder: ${listing.status}`);
     const names = (await listing.json())
       .filter((e) => e.type === "file" && e.name.endsWith(".sql"))
       .map((e) => e.name)
       .sort();
-    for (const [binding, db] of Object.entries(env)) {
-      if (!binding.startsWith("d1:")) continue;
-      await db.exec(TABLE.replaceAll("\n", " "));
-      const { results } = await db.prepare("SELECT name FROM d1_migrations").all();
-      const done = new Set(results.map((r) => r.name));
-      for (const name of names.filter((n) => !done.has(n))) {
-        const file = await env.migrations.fetch(`http://migrations/${encodeURIComponent(name)}`);
-        const sql = new TextDecoder().decode(await file.arrayBuffer());
-        // One batch is one transaction: the migration and its record land together or not at all.
-        await db.batch([
-          ...statements(sql).map((s) => db.prepare(s)),
-          db.prepare("INSERT INTO d1_migrations (name) VALUES (?)").bind(name),
-        ]);
-        console.log(`${binding.slice(3)}: applied ${name}`);
+    await db.exec(TABLE.replaceAll("\n", " "));
+    const { results } = await db.prepare("SELECT name FROM d1_migrations").all();
+    const done = new Set(results.map((r) => r.name));
+    for (const file of names.filter((n) => !done.has(n))) {
+      const res = await folder.fetch(`http://migrations/${encodeURIComponent(file)}`);
+      const sql = new TextDecoder().decode(await res.arrayBuffer());
+      // One batch is one transaction: the migration and its record land together or not at all.
+      try {
+        await db.batch([...statements(sql).map((s) => db.prepare(s)), db.prepare("INSERT INTO d1_migrations (name) VALUES (?)").bind(file)]);
+      } catch (e) {
+        // Requests that arrive together may race to apply the same file: if another one did, go on.
+        const other = await db.prepare("SELECT 1 AS done FROM d1_migrations WHERE name = ?").bind(file).first();
+        if (!other) throw e;
+        continue;
       }
+      console.log(`${name}: applied ${file}`);
     }
+  }
+}
+
+// Set once migrations are in place; until then every request checks (each within its own request:
+// workerd does not share I/O between requests).
+let migrated = false;
+
+export default {
+  async fetch(request, env) {
+    try {
+      if (!migrated) await apply(env);
+      migrated = true;
+    } catch (e) {
+      console.error(`Applying D1 migrations failed: ${e?.stack ?? e}`);
+      return Response.json({ error: "D1 migrations failed; see the server log" }, { status: 503 });
+    }
+    return env.app.fetch(request);
+  },
+  async test(_ctrl, env) {
+    await apply(env);
   },
 };

@@ -4,12 +4,14 @@
 //   node workerd/run.mjs compile [--env NAME] [--out FILE]                                (npm run compile:workerd)
 // serve creates .workerd-state/, applies pending D1 migrations (`workerd test`), then serves;
 // other options go to `workerd serve`, e.g. --socket-addr http=0.0.0.0:8787.
-// compile writes a self-contained executable (default workerd/server); run it with --experimental
-// in the project folder, after `npm run start:workerd -- --migrate-only` has prepared the state.
+// compile writes a self-contained executable (default workerd/server) and its launcher FILE.sh, a POSIX
+// sh script that needs no Node: it creates the state folders and starts the executable, which applies
+// pending D1 migrations itself before it answers the first request. Run the launcher in a folder that
+// holds migrations/ (if the project has D1); the state goes in .workerd-state/ there.
 // WORKERD_BIN picks another workerd binary (default: the one in node_modules).
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -34,6 +36,11 @@ const env = take("--env") ?? "";
 const constName = env ? `env${env.split("-").map((s) => s[0].toUpperCase() + s.slice(1)).join("")}` : "config";
 const text = readFileSync(join(root, config), "utf8");
 if (!text.includes(`const ${constName} :Workerd.Config`)) fail(`No environment "${env}" in ${config}.`);
+// The folders workerd's disk services read (migrations) and write (state under .workerd-state/).
+const disks = [...text.matchAll(/disk = \(path = "([^"]+)"(, writable = true)?\)/g)].map(([, path, w]) => ({ path, writable: Boolean(w) }));
+const stateDirs = [...new Set(disks.filter((d) => d.writable).map((d) => d.path))];
+const readDirs = [...new Set(disks.filter((d) => !d.writable).map((d) => d.path))];
+const sh = (s) => `'${s.replaceAll("'", "'\\''")}'`;
 if (text.includes('embed "dist/index.js"') && !existsSync(join(root, "workerd/dist/index.js")))
   fail("No bundle yet: run `npm run build:workerd` first.");
 const local = join(root, "node_modules/.bin/workerd");
@@ -46,11 +53,24 @@ if (command === "compile") {
   closeSync(fd);
   if (r.status !== 0) fail(`workerd compile failed${r.error ? `: ${r.error.message}` : ""}`, r.status || 1);
   chmodSync(out, 0o755);
-  console.log(`Wrote ${out}: run it in the project folder with --experimental (it serves ${env || "the top level"}).`);
+  const exe = basename(out);
+  const launcher = `#!/bin/sh
+# Starts ${exe} (compiled by \`npm run compile:workerd\`; it serves ${env ? `environment "${env}"` : "the top level"}) in the
+# current folder, without Node: creates the state folders, then runs it. It applies pending D1
+# migrations before it answers the first request. Options go to it, e.g. --socket-addr http=0.0.0.0:8787.
+set -eu
+${readDirs.map((d) => `[ -d ${sh(d)} ] || { echo "No ${d}/ folder here: run this in a folder that holds ${d}/ (copy it from the project)." >&2; exit 1; }`).join("\n")}
+${stateDirs.length ? `mkdir -p ${stateDirs.map(sh).join(" ")}\n[ -f .workerd-state/.gitignore ] || echo '*' > .workerd-state/.gitignore\n` : ""}case "$0" in */*) here="\${0%/*}" ;; *) here=. ;; esac
+exec "$here/${exe}" --experimental "$@"
+`;
+  writeFileSync(`${out}.sh`, launcher, { mode: 0o755 });
+  chmodSync(`${out}.sh`, 0o755);
+  console.log(`Wrote ${out} and ${out}.sh, its launcher (no Node needed). Run ${relative(root, out)}.sh in a folder holding ${readDirs.length ? readDirs.map((d) => `${d}/`).join(", ") : "nothing else"}; state goes in .workerd-state/ there.`);
 } else if (command === "serve") {
   const migrateOnly = take("--migrate-only", true);
   // Disk services must exist before workerd starts.
-  for (const [, path] of text.matchAll(/disk = \(path = "(\.workerd-state[^"]*)"/g)) mkdirSync(join(root, path), { recursive: true });
+  for (const path of stateDirs) mkdirSync(join(root, path), { recursive: true });
+  for (const path of readDirs) if (!existsSync(join(root, path))) fail(`No ${path}/ folder: workerd/config.capnp reads it (D1 migrations).`);
   if (existsSync(join(root, ".workerd-state")) && !existsSync(join(root, ".workerd-state/.gitignore")))
     writeFileSync(join(root, ".workerd-state/.gitignore"), "*\n");
   if (text.includes(`const ${constName}Migrate :Workerd.Worker`)) {
