@@ -13,6 +13,12 @@ export const npm = {
   typescript: "7.0.2",
   "@types/node": "24.19.2",
   workerd: "1.20261117.1",
+  /** vitest's peer dependency, pinned so that yarn (which installs no peers) gets it too; npm resolves the same version. */
+  vite: "8.3.8",
+  /** TypeScript projects' linter (`biome lint`): one package, a native binary, no plugins. */
+  "@biomejs/biome": "2.6.8",
+  /** Python projects' type checker: runs on Node, so it needs no download at check time. */
+  pyright: "1.1.414",
 } as const;
 
 /** PyPI packages, as written into generated pyproject.toml files. */
@@ -37,6 +43,8 @@ export const actions = {
   node: "24",
   /** pnpm projects: installed with `npm install --global`, exact version, no third-party action. */
   pnpm: "12.21.0",
+  /** yarn projects: Yarn 4 (npm package @yarnpkg/cli-dist), installed the same way; the runner's yarn is Classic 1.x. */
+  yarn: "4.18.1",
 } as const;
 
 /** The Python version generated projects target (Pyodide's). */

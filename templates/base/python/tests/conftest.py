@@ -230,7 +230,7 @@ class Response(_Body):
         if isinstance(body, JsProxy):
             if body.constructor.name not in JS_BODIES:
                 raise TypeError(f"Unsupported type in Response: {body.constructor.name}")
-            self._body = body._data
+            self._body = _body_bytes(body, "Response()")
         elif isinstance(body, str):
             self._body = body.encode()
             if not any(name == "content-type" for name, _ in pairs):
@@ -561,9 +561,9 @@ def _install_fakes():
         JsProxy=JsProxy, JsException=JsException, JsBuffer=JsBuffer, jsnull=jsnull, to_js=to_js
     )
     pyodide = types.ModuleType("pyodide")
-    pyodide.ffi = ffi
+    pyodide.__dict__.update(ffi=ffi)
     js = types.ModuleType("js")
-    js.Object = types.SimpleNamespace(fromEntries=_from_entries)
+    js.__dict__.update(Object=types.SimpleNamespace(fromEntries=_from_entries))
     workers = types.ModuleType("workers")
     workers.__dict__.update(
         WorkerEntrypoint=WorkerEntrypoint, Response=Response, Request=Request, Context=Context
