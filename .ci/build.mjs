@@ -88,6 +88,25 @@ const tomlVisitorKeysOnly = {
 };
 
 /**
+ * kleur decides colour at load time by `process.stdout.isTTY`, and asking makes process.stdout, which loads Node's
+ * stream modules (and net, for a pipe or a terminal): milliseconds that `add` would pay only for that (it writes
+ * with fs.writeSync, see src/add/out.ts). Asked instead: is stdout a character device? A terminal always is; a pipe
+ * or a file never is, as before. The one other usual character device is /dev/null, where colour is never seen.
+ */
+const KLEUR_TTY = "isTTY = process.stdout && process.stdout.isTTY;";
+const kleurWithoutStdout = {
+  name: "kleur-without-stdout",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]kleur[\\/]index\.mjs$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes(KLEUR_TTY)) return { errors: [{ text: `kleur no longer has \`${KLEUR_TTY}\`: update the kleur-without-stdout plugin` }] };
+      const check = 'isTTY = (() => { try { return process.getBuiltinModule("node:fs").fstatSync(1).isCharacterDevice(); } catch { return false; } })();';
+      return { contents: source.replace(KLEUR_TTY, check), loader: "js" };
+    });
+  },
+};
+
+/**
  * Built-in modules come from process.getBuiltinModule() (Node >= 20.16), for `import` and `require()` alike:
  * `import { existsSync } from "node:fs"` would make Node build the ES module face of fs, which reads every export,
  * fs.promises included, and that loads streams, readline and more: several milliseconds on every run.
@@ -122,7 +141,7 @@ const result = await build({
   define: { "process.env.CEW_VERSION": JSON.stringify(pkg.version) },
   legalComments: "none",
   metafile: true,
-  plugins: [noSourceMap, lazyChildProcess, lazyHandlebarsCompiler, tomlVisitorKeysOnly, builtinsDirect],
+  plugins: [noSourceMap, lazyChildProcess, lazyHandlebarsCompiler, tomlVisitorKeysOnly, kleurWithoutStdout, builtinsDirect],
   logLevel: "warning",
 }).catch(() => process.exit(1));
 

@@ -6,13 +6,36 @@ import { printError } from "./ui.ts";
 // A reader that stops early (`create-edge-worker list | head -1`) closes the pipe: that is not a failure.
 // A closed stdout ends the run with the exit code it had so far (0 unless something failed); on a closed stderr
 // there is nowhere left to report anything, and the run goes on.
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+// Node makes process.stdout and process.stderr on first use, which loads its stream modules (and, for a pipe or
+// a terminal, net): a few milliseconds that `add` does without when it has no error to report (it writes with
+// fs.writeSync, see src/add/out.ts). So each handler is attached when its stream is made, not before.
+whenMade("stdout", (e) => {
   if (e.code !== "EPIPE") throw e;
   process.exit(process.exitCode ?? 0);
 });
-process.stderr.on("error", (e: NodeJS.ErrnoException) => {
+whenMade("stderr", (e) => {
   if (e.code !== "EPIPE") throw e;
 });
+
+function whenMade(name: "stdout" | "stderr", onError: (e: NodeJS.ErrnoException) => void): void {
+  const made = Object.getOwnPropertyDescriptor(process, name);
+  if (!made?.get || !made.configurable) {
+    process[name].on("error", onError);
+    return;
+  }
+  let stream: NodeJS.WriteStream | undefined;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: made.enumerable,
+    get() {
+      if (!stream) {
+        stream = made.get?.call(process) as NodeJS.WriteStream;
+        stream.on("error", onError);
+      }
+      return stream;
+    },
+  });
+}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

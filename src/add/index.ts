@@ -2,8 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import kleur from "kleur";
-import { patchJsonc } from "../config/patch-jsonc.ts";
-import { patchToml } from "../config/patch-toml.ts";
+import { patchConfig } from "../config/patch.ts";
 import { type BindingChange, conflictMessage, existingEntry, inScope, type ProjectConfig, readProject, scopeLabel } from "../config/read.ts";
 import { UsageError } from "../errors.ts";
 import { derivedFiles } from "../features/derived.ts";
@@ -12,6 +11,7 @@ import { packageRoot } from "../package-root.ts";
 import { checkBindingName, checkResourceId, checkResourceName, ensure, ensureOneOf } from "../validate.ts";
 import { writeFileAtomic } from "../write.ts";
 import { unifiedDiff } from "./diff.ts";
+import { out } from "./out.ts";
 import { otherBindingNamed } from "./names.ts";
 import { usageSnippet } from "./snippets.ts";
 import { updateTypes } from "./types.ts";
@@ -75,10 +75,6 @@ function targetEnvs(flag: string[] | undefined, cfg: ProjectConfig): (string | u
   return [undefined, ...declared.filter((e) => names.includes(e))];
 }
 
-function patch(cfg: ProjectConfig, text: string, change: BindingChange): string {
-  return cfg.format === "toml" ? patchToml(text, change) : patchJsonc(text, change, cfg.format);
-}
-
 /** A first migration for every migrations_dir of the binding that has none (the same file `create` writes). */
 function migrationFiles(cfg: ProjectConfig, name: string): FileChange[] {
   const dirs = new Set<string>();
@@ -96,7 +92,7 @@ function migrationFiles(cfg: ProjectConfig, name: string): FileChange[] {
 }
 
 function derivedChanges(after: ProjectConfig): FileChange[] {
-  return derivedFiles(after.project, after.dir).flatMap((f) => {
+  return derivedFiles(after.project, after.dir, after.value).flatMap((f) => {
     const abs = join(after.dir, f.path);
     const before = existsSync(abs) ? readFileSync(abs, "utf8") : undefined;
     return before === f.content ? [] : [{ path: f.path, before, after: f.content }];
@@ -127,11 +123,9 @@ export async function add(kindArg: string, name: string, flags: AddFlags): Promi
     else changes.push({ key, env, entry: checkDerivedNames(kind, name, bindingEntry(cfg.project.name, { kind, name }, env, opts), given) });
   }
 
-  // 2. Patch, each step verified by the patcher.
+  // 2. Patch: every new entry, verified (see patchConfig). None of them is there yet (step 1 checked).
+  if (changes.length) text = patchConfig(text, cfg.format, changes);
   for (const change of changes) {
-    const out = patch(cfg, text, change);
-    if (out === "unchanged") continue;
-    text = out;
     const resource = change.entry.database_name ?? change.entry.bucket_name ?? change.entry.id;
     added.push(resource ? `${scopeLabel(change.env)} (${resource})` : scopeLabel(change.env));
   }
@@ -141,9 +135,9 @@ export async function add(kindArg: string, name: string, flags: AddFlags): Promi
   const files: FileChange[] = [...(configChanged ? [{ path: cfg.file, before: cfg.text, after: text }] : []), ...others];
 
   const label = `${KIND_LABEL[kind]} binding ${kleur.bold(name)}`;
-  const say = (s: string) => process.stdout.write(`${s}\n`);
+  const say = (s: string) => out(`${s}\n`);
   if (flags.dryRun) {
-    for (const f of files) process.stdout.write(unifiedDiff(f.path, f.before, f.after));
+    for (const f of files) out(unifiedDiff(f.path, f.before, f.after));
     say(files.length ? `${files.length} file(s) would change (dry run: nothing written)` : `${name} is already there; nothing would change (dry run)`);
     return;
   }

@@ -73,3 +73,13 @@ export function patchJsonc(text: string, change: BindingChange, format: ConfigFo
   verifyPatch(text, out, format, change);
   return out;
 }
+
+/**
+ * `text` with each change made on its own, every one placed from the same parse of `text`; not verified, and
+ * not checked for entries already there: for patchConfig() (patch.ts), which merges and verifies them.
+ */
+export function insertEachJsonc(text: string, changes: readonly BindingChange[]): string[] {
+  const root = parseTree(text, [], { allowTrailingComma: true }) as Node;
+  const style = detectStyle(text);
+  return changes.map((change) => insertEntry(text, root, change, style));
+}

@@ -1,8 +1,8 @@
 // Adds one binding entry to a wrangler.toml by splicing text at places the parser finds; never re-serialises.
-import { type AST, getStaticTOMLValue, traverseNodes } from "toml-eslint-parser";
+import { type AST, traverseNodes } from "toml-eslint-parser";
 import { UsageError } from "../errors.ts";
 import { CONFIG_KEY, KINDS } from "../model.ts";
-import { type BindingChange, conflictMessage, existingEntry, inScope, parseTomlTree, scopePath, type Table, verifyPatch } from "./read.ts";
+import { type BindingChange, conflictMessage, existingEntry, inScope, parseConfig, parseTomlTree, scopePath, type Table, verifyPatch } from "./read.ts";
 import { appendItem, detectEol, indentAt, lineEnd, lineStart, splice } from "./splice.ts";
 
 type KeyValue = AST.TOMLKeyValue;
@@ -179,11 +179,21 @@ function insertEntry(doc: Doc, change: BindingChange, style: Style): string {
 /** The config text with `change` applied, or "unchanged" when the same binding is already there. */
 export function patchToml(text: string, change: BindingChange): string {
   const doc = load(text);
-  const value = getStaticTOMLValue(doc.ast) as Table;
+  const value = parseConfig(text, "toml");
   const existing = existingEntry(value, change);
   if (existing?.same) return "unchanged";
   if (existing) throw new UsageError(conflictMessage(change, existing.entry));
   const out = insertEntry(doc, change, detectStyle(doc));
   verifyPatch(text, out, "toml", change);
   return out;
+}
+
+/**
+ * `text` with each change made on its own, every one placed from the same parse of `text`; not verified, and
+ * not checked for entries already there: for patchConfig() (patch.ts), which merges and verifies them.
+ */
+export function insertEachToml(text: string, changes: readonly BindingChange[]): string[] {
+  const doc = load(text);
+  const style = detectStyle(doc);
+  return changes.map((change) => insertEntry(doc, change, style));
 }

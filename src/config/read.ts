@@ -64,9 +64,9 @@ function lineCol(text: string, offset: number): string {
 }
 
 /**
- * The syntax tree of a TOML text. `add` meets the same text in several steps (reading the project, patching it,
- * verifying the patch, reading the result), and parsing is most of its time: the last few trees are kept, keyed by
- * their full text, so each text is parsed once. The trees are only read, never changed.
+ * The syntax tree of a TOML text. `add` meets the same text in several steps (reading the project, finding where
+ * to splice, verifying the patched text, reading the result), and parsing is most of its time: the last few trees
+ * are kept, keyed by their full text, so each text is parsed once. The trees are only read, never changed.
  */
 const tomlTrees = new Map<string, AST.TOMLProgram>();
 export function parseTomlTree(text: string): AST.TOMLProgram {
@@ -79,11 +79,20 @@ export function parseTomlTree(text: string): AST.TOMLProgram {
   return tree;
 }
 
+/** The value of each kept tree, made once: like the trees, only ever read (expectedValue() changes a copy). */
+const tomlValues = new WeakMap<AST.TOMLProgram, Table>();
+
 /** The parsed value of a config; a CliError naming the file and the place when it does not parse. */
 export function parseConfig(text: string, format: ConfigFormat, file = `wrangler.${format}`): Table {
   if (format === "toml") {
     try {
-      return getStaticTOMLValue(parseTomlTree(text)) as Table;
+      const tree = parseTomlTree(text);
+      let value = tomlValues.get(tree);
+      if (!value) {
+        value = getStaticTOMLValue(tree) as Table;
+        tomlValues.set(tree, value);
+      }
+      return value;
     } catch (e) {
       const err = e as { message: string; lineNumber?: number; column?: number };
       const where = err.lineNumber ? ` (line ${err.lineNumber}, column ${(err.column ?? 0) + 1})` : "";
@@ -117,29 +126,33 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return Object.is(a, b);
 }
 
-/** The value a config must have after `change`: the old one plus one entry. */
-export function expectedValue(old: Table, change: BindingChange): Table {
+/** The value a config must have after `changes`: the old one plus one entry each, in order. */
+export function expectedValue(old: Table, changes: BindingChange | readonly BindingChange[]): Table {
   const copy = structuredClone(old) as Table;
-  let t = copy;
-  for (const k of scopePath(change.env)) {
-    if (!isTable(t[k])) t[k] = {};
-    t = t[k] as Table;
+  for (const change of Array.isArray(changes) ? changes : [changes]) {
+    let t = copy;
+    for (const k of scopePath(change.env)) {
+      if (!isTable(t[k])) t[k] = {};
+      t = t[k] as Table;
+    }
+    const list = Array.isArray(t[change.key]) ? (t[change.key] as unknown[]) : (t[change.key] = []);
+    (list as unknown[]).push({ ...change.entry });
   }
-  const list = Array.isArray(t[change.key]) ? (t[change.key] as unknown[]) : (t[change.key] = []);
-  (list as unknown[]).push({ ...change.entry });
   return copy;
 }
 
-/** Refuses (throws) unless `after` parses to `before` plus exactly the change. */
-export function verifyPatch(before: string, after: string, format: ConfigFormat, change: BindingChange): void {
+/** Refuses (throws) unless `after` parses to `before` plus exactly the changes (one, or several made at once). */
+export function verifyPatch(before: string, after: string, format: ConfigFormat, changes: BindingChange | readonly BindingChange[]): void {
+  const list: readonly BindingChange[] = Array.isArray(changes) ? changes : [changes];
+  const where = list.map((c) => `${scopeLabel(c.env)}, ${c.key}`).join("; ");
   let parsed: Table;
   try {
     parsed = parseConfig(after, format);
   } catch {
-    throw new CliError(`refusing to write: the patched config would not parse (${scopeLabel(change.env)}, ${change.key}); the file is unchanged`);
+    throw new CliError(`refusing to write: the patched config would not parse (${where}); the file is unchanged`);
   }
-  if (!sameValue(parsed, expectedValue(parseConfig(before, format), change)))
-    throw new CliError(`refusing to write: the patched config would differ from the old one by more than the new binding (${scopeLabel(change.env)}, ${change.key}); the file is unchanged`);
+  if (!sameValue(parsed, expectedValue(parseConfig(before, format), list)))
+    throw new CliError(`refusing to write: the patched config would differ from the old one by more than the new binding (${where}); the file is unchanged`);
 }
 
 /**

@@ -68,3 +68,25 @@ export function appendItem(text: string, seq: Sequence, eol: string, render: (in
   const out = splice(text, at, `${eol}${indent}${render(indent)}${hasComma ? "," : ""}`);
   return hasComma ? out : splice(out, end, ",");
 }
+
+/**
+ * Several patches of one text, each made on its own from the same parse, as one text: each patch's changed span
+ * (what lies between the prefix and the suffix it shares with `text`) replaces that span of `text`.
+ * undefined when two spans touch or overlap: their order would then be a guess, and the caller patches one
+ * change after another instead. The caller verifies the result as a whole.
+ */
+export function mergePatches(text: string, patched: readonly string[]): string | undefined {
+  const spans = patched.map((out) => {
+    const max = Math.min(text.length, out.length);
+    let start = 0;
+    while (start < max && text.charCodeAt(start) === out.charCodeAt(start)) start++;
+    let tail = 0;
+    while (tail < max - start && text.charCodeAt(text.length - 1 - tail) === out.charCodeAt(out.length - 1 - tail)) tail++;
+    return { start, end: text.length - tail, insert: out.slice(start, out.length - tail) };
+  });
+  spans.sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++) if (spans[i].start <= spans[i - 1].end) return undefined;
+  let out = text;
+  for (let i = spans.length - 1; i >= 0; i--) out = out.slice(0, spans[i].start) + spans[i].insert + out.slice(spans[i].end);
+  return out;
+}

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { patchJsonc } from "../../src/config/patch-jsonc.ts";
 import { patchToml } from "../../src/config/patch-toml.ts";
+import { patchConfig } from "../../src/config/patch.ts";
 import { type BindingChange, expectedValue, formatOf, parseConfig, sameValue } from "../../src/config/read.ts";
 import type { ConfigFormat } from "../../src/model.ts";
 
@@ -65,5 +66,10 @@ describe.each(cases)("fixture %s", (name) => {
 
   it("is idempotent: every change applied again is unchanged", () => {
     for (const c of changes) expect(apply(format, patched, c)).toBe("unchanged");
+  });
+
+  it("makes the same file with every change at once (patchConfig), and nothing more when run again", () => {
+    expect(patchConfig(before, format, changes)).toBe(expected);
+    expect(patchConfig(expected, format, changes)).toBe(expected);
   });
 });

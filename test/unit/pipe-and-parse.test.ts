@@ -23,10 +23,22 @@ describe("a closed pipe", () => {
     expect(readFileSync(join(cwd, "err.txt"), "utf8")).toBe("");
   });
 
+  it("on stdout of `add`, which writes without process.stdout, also ends the run with exit 0 and nothing on stderr", () => {
+    const cwd = project();
+    const r = spawnSync("bash", ["-c", `node "$0" add kv FLAGS 2>err.txt | { exec 0<&-; sleep 0.5; }; echo "\${PIPESTATUS[0]}"`, BIN], { cwd, env: toolEnv(), encoding: "utf8" });
+    expect(r.stdout.trim()).toBe("0");
+    expect(readFileSync(join(cwd, "err.txt"), "utf8")).toBe("");
+    // The config is written before anything is printed.
+    expect(readFileSync(join(cwd, "wrangler.toml"), "utf8")).toContain('binding = "FLAGS"');
+  });
+
   it("changes nothing for output that is read to the end", async () => {
     const r = await cli(["list", "--cwd", project()]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain("CACHE");
+    const added = await cli(["add", "kv", "FLAGS", "--cwd", project()]);
+    expect(added.exitCode).toBe(0);
+    expect(added.stdout).toMatch(/Added KV namespace binding FLAGS to wrangler\.toml: top level, env\.staging\n[^]*await self\.env\.FLAGS\.get/);
   });
 });
 
