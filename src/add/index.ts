@@ -39,29 +39,49 @@ const OPTION_KIND: Record<string, [keyof EntryOptions, Kind, string, (v: string)
   "--bucket-name": ["bucketName", "r2", "bucket_name", checkResourceName],
 };
 
-/** The options given on the command line, checked, and the entry keys they set. */
-function entryOptions(kind: Kind, flags: AddFlags): { opts: EntryOptions; given: Record<string, string> } {
+/** The options given on the command line, checked. */
+function entryOptions(kind: Kind, flags: AddFlags): EntryOptions {
   const opts: EntryOptions = {};
-  const given: Record<string, string> = {};
-  for (const [flag, [prop, forKind, key, check]] of Object.entries(OPTION_KIND)) {
+  for (const [flag, [prop, forKind, , check]] of Object.entries(OPTION_KIND)) {
     const v = flags[prop];
     if (v === undefined) continue;
     if (forKind !== kind) throw new UsageError(`${flag}: applies to ${forKind} bindings only, not ${kind}`);
     ensure(flag, v, check(v));
     opts[prop] = v;
-    given[key] = v;
   }
-  return { opts, given };
+  return opts;
 }
 
-/** Names made from the worker's name can break the resource rules (length above all): say which flag sets one. */
-function checkDerivedNames(kind: Kind, name: string, entry: BindingEntry, given: Record<string, string>): BindingEntry {
+/**
+ * Each scope gets its own resource, as `create` gives it: a name given is the top level's and
+ * `<name>-<env>` an environment's; an id names one existing resource, so it is the top level's only.
+ */
+function scopedOptions(opts: EntryOptions, env: string | undefined): EntryOptions {
+  if (env === undefined) return opts;
+  const scoped: EntryOptions = {};
+  if (opts.databaseName) scoped.databaseName = `${opts.databaseName}-${env}`;
+  if (opts.bucketName) scoped.bucketName = `${opts.bucketName}-${env}`;
+  return scoped;
+}
+
+/** The entry keys that options set, to compare with an entry already there. */
+function entryKeys(opts: EntryOptions): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const [prop, , key] of Object.values(OPTION_KIND)) if (opts[prop]) keys[key] = opts[prop];
+  return keys;
+}
+
+/** Names made from the worker's name or from a given one can break the resource rules (length above all). */
+function checkNames(kind: Kind, name: string, entry: BindingEntry, given: EntryOptions): BindingEntry {
   const key = kind === "d1" ? "database_name" : kind === "r2" ? "bucket_name" : undefined;
-  if (!key || given[key]) return entry;
-  const problem = checkResourceName(entry[key]);
+  if (!key) return entry;
   const flag = kind === "d1" ? "--database-name" : "--bucket-name";
-  if (problem) throw new UsageError(`BINDING ${JSON.stringify(name)}: the derived ${KIND_LABEL[kind]} name ${JSON.stringify(entry[key])} ${problem}; choose one with ${flag}`);
-  return entry;
+  const problem = checkResourceName(entry[key]);
+  if (!problem) return entry;
+  const label = `${KIND_LABEL[kind]} name ${JSON.stringify(entry[key])}`;
+  if (kind === "d1" ? given.databaseName : given.bucketName)
+    throw new UsageError(`BINDING ${JSON.stringify(name)}: the ${label} made from ${flag} ${problem}; choose a shorter one`);
+  throw new UsageError(`BINDING ${JSON.stringify(name)}: the derived ${label} ${problem}; choose one with ${flag}`);
 }
 
 /** undefined is the top level. The top level is always included. */
@@ -102,7 +122,7 @@ function derivedChanges(after: ProjectConfig): FileChange[] {
 export async function add(kindArg: string, name: string, flags: AddFlags): Promise<void> {
   const kind = ensureOneOf("<kind>", kindArg, KINDS);
   ensure("BINDING", name, checkBindingName(name));
-  const { opts, given } = entryOptions(kind, flags);
+  const opts = entryOptions(kind, flags);
   const dir = resolve(flags.cwd ?? ".");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--cwd ${JSON.stringify(flags.cwd)}: not a directory`);
   const cfg = readProject(dir);
@@ -117,10 +137,12 @@ export async function add(kindArg: string, name: string, flags: AddFlags): Promi
     const clash = otherBindingNamed(cfg.value, env, kind, name);
     if (clash) throw new UsageError(`${name} is already ${clash} ${inScope(env)} of ${cfg.file}`);
     const key = CONFIG_KEY[kind];
-    const found = existingEntry(cfg.value, { key, env, entry: { binding: name, ...given } });
-    if (found && !found.same) throw new UsageError(conflictMessage({ key, env, entry: { binding: name, ...given } }, found.entry));
+    const scoped = scopedOptions(opts, env);
+    const wanted = { key, env, entry: { binding: name, ...entryKeys(scoped) } };
+    const found = existingEntry(cfg.value, wanted);
+    if (found && !found.same) throw new UsageError(conflictMessage(wanted, found.entry));
     if (found) present.push(scopeLabel(env));
-    else changes.push({ key, env, entry: checkDerivedNames(kind, name, bindingEntry(cfg.project.name, { kind, name }, env, opts), given) });
+    else changes.push({ key, env, entry: checkNames(kind, name, bindingEntry(cfg.project.name, { kind, name }, env, scoped), opts) });
   }
 
   // 2. Patch: every new entry, verified (see patchConfig). None of them is there yet (step 1 checked).
@@ -149,6 +171,8 @@ export async function add(kindArg: string, name: string, flags: AddFlags): Promi
     writeFileAtomic(abs, f.after);
   }
   if (added.length) say(`${kleur.green("✔")} Added ${label} to ${cfg.file}: ${added.join(", ")}`);
+  if ((opts.id || opts.databaseId) && changes.some((c) => c.env !== undefined))
+    say("The id is the top level's: each environment gets its own resource, created by wrangler on its first deploy.");
   if (present.length) say(`${added.length ? "Already there" : `${label} already exists with these settings; nothing to add`}: ${present.join(", ")}`);
   for (const f of others) say(`${f.before === undefined ? "Created" : "Updated"} ${f.path}`);
   if (!files.length) return;

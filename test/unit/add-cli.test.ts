@@ -40,8 +40,10 @@ describe("add in a TypeScript project (wrangler.toml, two environments)", () => 
     expect(r.exitCode, out(r)).toBe(0);
     const v = parseConfig(config(), "toml") as any;
     expect(v.kv_namespaces).toContainEqual({ binding: "TOKENS", id: "abc123" });
-    expect(v.env.staging.kv_namespaces).toContainEqual({ binding: "TOKENS", id: "abc123" });
+    // An id names one namespace: staging must not share production's, so it gets its own on first deploy.
+    expect(v.env.staging.kv_namespaces).toContainEqual({ binding: "TOKENS" });
     expect(v.env.production.kv_namespaces).toBeUndefined();
+    expect(out(r)).toContain("The id is the top level's");
   });
 
   it("adds a D1 database with its migrations_dir and the same first migration create writes", async () => {
@@ -50,6 +52,25 @@ describe("add in a TypeScript project (wrangler.toml, two environments)", () => 
     const v = parseConfig(config(), "toml") as any;
     expect(v.d1_databases).toEqual([{ binding: "DB", database_name: "shop-db", migrations_dir: "migrations" }]);
     expect(readFileSync(join(dir, "migrations/0001_init.sql"), "utf8")).toBe(readFileSync(join(ROOT, "templates/features/d1/common/migrations/0001_init.sql"), "utf8"));
+  });
+
+  it("makes a given resource name each environment's own, as create does", async () => {
+    const r = await cli(["add", "r2", "FILES", "--bucket-name", "shop-files", "--cwd", dir]);
+    expect(r.exitCode, out(r)).toBe(0);
+    const v = parseConfig(config(), "toml") as any;
+    expect(v.r2_buckets).toContainEqual({ binding: "FILES", bucket_name: "shop-files" });
+    expect(v.env.staging.r2_buckets).toContainEqual({ binding: "FILES", bucket_name: "shop-files-staging" });
+    expect(v.env.production.r2_buckets).toContainEqual({ binding: "FILES", bucket_name: "shop-files-production" });
+    const again = await cli(["add", "r2", "FILES", "--bucket-name", "shop-files", "--cwd", dir]);
+    expect(again.exitCode, out(again)).toBe(0);
+    expect(out(again)).toContain("nothing to add");
+  });
+
+  it("refuses a given name that is too long once an environment is appended", async () => {
+    const r = await cli(["add", "r2", "FILES", "--bucket-name", "b".repeat(60), "--cwd", dir]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/made from --bucket-name must be 3-63/);
+    expect(config()).toBe(before);
   });
 
   it("keeps an existing migration instead of adding one", async () => {
