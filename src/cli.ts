@@ -80,7 +80,7 @@ program
   .command("add")
   .description("add a KV, D1 or R2 binding to an existing project, in every environment")
   .argument("<kind>", "kv, d1 or r2")
-  .argument("<BINDING>", "binding name, a JavaScript identifier")
+  .argument("<BINDING>", "binding name: letters, digits and _, not starting with a digit (a name both JavaScript and Python accept)")
   .option("--env <name[,name...]|all>", "where to add it: the top level plus these environments (default: all)", collect)
   .option("--id <id>", "KV namespace id (default: created by wrangler on first deploy)")
   .option("--database-name <name>", "D1 database name (default: <worker>-<binding>[-<env>])")
