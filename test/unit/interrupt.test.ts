@@ -4,9 +4,9 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { BIN, cli, tmpDir, toolEnv } from "../support/cli.ts";
+import { cli, tmpDir, toolEnv } from "../support/cli.ts";
+import { onTerminal, until } from "../support/terminal.ts";
 
 // Many files, so that writing them with a delay takes long enough to interrupt.
 const BIG = ["--yes", "--lang", "typescript", "--kv", "CACHE", "--d1", "DB", "--r2", "FILES", "--env", "staging", "--workerd", "--no-git"];
@@ -18,10 +18,6 @@ function tree(dir: string): Record<string, string> {
     out[path.slice(dir.length + 1)] = e.isDirectory() ? "<dir>" : readFileSync(path, "utf8");
   }
   return out;
-}
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; !check(); await sleep(20)) if (Date.now() > end) throw new Error("timed out waiting");
 }
 
 const tmpFolderIn = (dir: string) => readdirSync(dir).some((n) => n.includes(".tmp-"));
@@ -94,13 +90,6 @@ describe("during install", () => {
     expect(tmpFolderIn(cwd)).toBe(false);
   });
 });
-
-/** Runs the CLI on a pseudo-terminal (util-linux `script`), so that it prompts. */
-function onTerminal(args: string[], cwd: string) {
-  // A pty made by `script` has no size; without one, prompts wrap after every character.
-  const cmd = `stty cols 120 rows 40; ${["node", BIN, ...args].map((a) => `'${a}'`).join(" ")}`;
-  return execa("script", ["-qfec", cmd, "/dev/null"], { cwd, env: toolEnv({ TERM: "xterm" }), reject: false });
-}
 
 describe.skipIf(process.platform !== "linux")("at a prompt", () => {
   it("Ctrl-C at the first prompt prints Cancelled, writes nothing, exits 130", async () => {

@@ -1,0 +1,49 @@
+// A person at a terminal: Enter at every prompt gives a working project, and the command printed at
+// the end makes the same project without prompts.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, run, tmpDir } from "../support/cli.ts";
+import { onTerminal, until } from "../support/terminal.ts";
+
+function tree(dir: string, base = dir): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) Object.assign(out, tree(path, base));
+    else out[relative(base, path)] = readFileSync(path, "utf8");
+  }
+  return out;
+}
+
+describe.skipIf(process.platform !== "linux")("Enter at every prompt", () => {
+  it("makes a working Python project, and the printed command makes the same one", async () => {
+    const cwd = tmpDir("prompts");
+    // Installing is the default too; it is left out here only to keep the test off the network.
+    const session = onTerminal(["app", "--no-install", "--no-git"], cwd);
+    let seen = "";
+    session.stdout?.on("data", (d) => (seen += d));
+    const prompts = ["Worker name", "Language", "Bindings", "Environments", "Wrangler config format", "CI", "workerd"];
+    for (const prompt of prompts) {
+      await until(() => seen.includes(prompt));
+      session.stdin?.write("\r");
+    }
+    const r = await session;
+    expect(r.exitCode, r.stdout).toBe(0);
+    const command = /To do this again without prompts:\s+(npx create-edge-worker .+)/.exec(r.stdout)?.[1]?.trim();
+    expect(command, r.stdout).toBeDefined();
+
+    const project = join(cwd, "app");
+    const files = tree(project);
+    expect(readFileSync(join(project, "wrangler.toml"), "utf8")).toContain('main = "src/entry.py"');
+    const pytest = await run("python", ["-m", "pytest", "-q"], project, { reject: false });
+    expect(pytest.exitCode, String(pytest.all)).toBe(0);
+
+    // The printed command, run by a script: no prompts, the same files.
+    const again = tmpDir("prompts-again");
+    const args = command!.replace(/^npx create-edge-worker /, "").split(" ");
+    const scripted = await cli(args, { cwd: again });
+    expect(scripted.exitCode, String(scripted.all)).toBe(0);
+    expect(tree(join(again, "app"))).toEqual(files);
+  });
+});
