@@ -37,8 +37,6 @@ hbs.registerHelper("toml", (v: unknown) => JSON.stringify(String(v)));
 hbs.registerHelper("py", (v: unknown) => JSON.stringify(String(v)));
 hbs.registerHelper("yaml", (v: unknown) => JSON.stringify(String(v)));
 hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
-hbs.registerHelper("lower", (v: unknown) => String(v).toLowerCase());
-hbs.registerHelper("upper", (v: unknown) => String(v).toUpperCase());
 
 interface BindingView extends Binding {
   lower: string;

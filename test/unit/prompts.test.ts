@@ -20,15 +20,15 @@ describe.skipIf(process.platform !== "linux")("Enter at every prompt", () => {
   it("makes a working Python project, and the printed command makes the same one", async () => {
     const cwd = tmpDir("prompts");
     // Installing is the default too; it is left out here only to keep the test off the network.
-    const session = onTerminal(["app", "--no-install", "--no-git"], cwd);
+    const terminal = onTerminal(["app", "--no-install", "--no-git"], cwd);
     let seen = "";
-    session.stdout?.on("data", (d) => (seen += d));
+    terminal.stdout?.on("data", (d) => (seen += d));
     const prompts = ["Worker name", "Language", "Bindings", "Environments", "Wrangler config format", "CI", "workerd"];
     for (const prompt of prompts) {
       await until(() => seen.includes(prompt));
-      session.stdin?.write("\r");
+      terminal.stdin?.write("\r");
     }
-    const r = await session;
+    const r = await terminal;
     expect(r.exitCode, r.stdout).toBe(0);
     const command = /To do this again without prompts:\s+(npx create-edge-worker .+)/.exec(r.stdout)?.[1]?.trim();
     expect(command, r.stdout).toBeDefined();
