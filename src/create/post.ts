@@ -62,7 +62,7 @@ export async function gitInit(target: string, userFiles: string[] = []): Promise
   try {
     await git(["init", "-q"]);
     await git(["add", "-A"]);
-    if (userFiles.length) await git(["rm", "--cached", "-r", "-q", "--ignore-unmatch", "--", ...userFiles]);
+    if (userFiles.length) await git(["--literal-pathspecs", "rm", "--cached", "-r", "-q", "--ignore-unmatch", "--", ...userFiles]);
     // Without a git identity a commit would fail, or be made in a name that is not the user's.
     const email = await execa("git", ["config", "user.email"], { cwd: target, stdin: "ignore", reject: false });
     if (!email.stdout.trim()) return "no-identity";
