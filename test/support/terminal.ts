@@ -13,3 +13,10 @@ export function onTerminal(args: string[], cwd: string) {
 export async function until(check: () => boolean, ms = 10_000): Promise<void> {
   for (const end = Date.now() + ms; !check(); await sleep(20)) if (Date.now() > end) throw new Error("timed out waiting");
 }
+
+/** Follows what the CLI shows on the terminal, so a test can wait for a prompt before answering it. */
+export function watch(run: ReturnType<typeof onTerminal>) {
+  let seen = "";
+  run.stdout?.on("data", (d) => (seen += d));
+  return { waitFor: (text: string) => until(() => seen.includes(text)) };
+}

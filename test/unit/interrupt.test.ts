@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { cli, tmpDir, toolEnv } from "../support/cli.ts";
-import { onTerminal, until } from "../support/terminal.ts";
+import { onTerminal, until, watch } from "../support/terminal.ts";
 
 // Many files, so that writing them with a delay takes long enough to interrupt.
 const BIG = ["--yes", "--lang", "typescript", "--kv", "CACHE", "--d1", "DB", "--r2", "FILES", "--env", "staging", "--workerd", "--no-git"];
@@ -95,9 +95,7 @@ describe.skipIf(process.platform !== "linux")("at a prompt", () => {
   it("Ctrl-C at the first prompt prints Cancelled, writes nothing, exits 130", async () => {
     const cwd = tmpDir("int-prompt");
     const run = onTerminal([], cwd);
-    let seen = "";
-    run.stdout?.on("data", (d) => (seen += d));
-    await until(() => seen.includes("Where should the project go?"));
+    await watch(run).waitFor("Where should the project go?");
     run.stdin?.write("\x03");
     const r = await run;
     expect(r.exitCode).toBe(130);
@@ -108,11 +106,10 @@ describe.skipIf(process.platform !== "linux")("at a prompt", () => {
   it("Ctrl-C at a later prompt, after the directory was answered, writes nothing", async () => {
     const cwd = tmpDir("int-prompt2");
     const run = onTerminal(["app"], cwd);
-    let seen = "";
-    run.stdout?.on("data", (d) => (seen += d));
-    await until(() => seen.includes("Worker name"));
+    const screen = watch(run);
+    await screen.waitFor("Worker name");
     run.stdin?.write("\r");
-    await until(() => seen.includes("Language"));
+    await screen.waitFor("Language");
     run.stdin?.write("\x03");
     const r = await run;
     expect(r.exitCode).toBe(130);

@@ -5,18 +5,17 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, run, tmpDir } from "../support/cli.ts";
 import { tree } from "../support/tree.ts";
-import { onTerminal, until } from "../support/terminal.ts";
+import { onTerminal, watch } from "../support/terminal.ts";
 
 describe.skipIf(process.platform !== "linux")("Enter at every prompt", () => {
   it("makes a working Python project, and the printed command makes the same one", async () => {
     const cwd = tmpDir("prompts");
     // Installing is the default too; it is left out here only to keep the test off the network.
     const terminal = onTerminal(["app", "--no-install", "--no-git"], cwd);
-    let seen = "";
-    terminal.stdout?.on("data", (d) => (seen += d));
+    const screen = watch(terminal);
     const prompts = ["Worker name", "Language", "Bindings", "Environments", "Wrangler config format", "CI", "workerd"];
     for (const prompt of prompts) {
-      await until(() => seen.includes(prompt));
+      await screen.waitFor(prompt);
       terminal.stdin?.write("\r");
     }
     const r = await terminal;
