@@ -1,7 +1,6 @@
 // Entry point: parses argv and loads only the code the chosen command needs.
 import { Command, Option } from "commander";
 import { CancelledError } from "./errors.ts";
-import { printError } from "./ui.ts";
 
 // A reader that stops early (`create-edge-worker list | head -1`) closes the pipe: that is not a failure.
 // A closed stdout ends the run with the exit code it had so far (0 unless something failed); on a closed stderr
@@ -106,6 +105,8 @@ try {
   await program.parseAsync();
 } catch (e) {
   const err = e as { code?: string; exitCode?: number; message?: string };
+  // Loaded only here: `--help` and the happy paths never need the error printer (nor kleur with it).
+  const { printError } = await import("./ui.ts");
   if (err.code?.startsWith("commander.")) {
     // commander has printed its own one-line message (or help/version).
     process.exitCode = err.exitCode === 0 ? 0 : 2;

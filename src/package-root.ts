@@ -5,8 +5,15 @@ import { fileURLToPath } from "node:url";
 import type { PackageManager } from "./model.ts";
 import { WRANGLER_MIN_NODE } from "./versions.ts";
 
-/** The package root, found by walking up from this module (it runs from src/ in tests and from dist/ when built). */
+let root: string | undefined;
+
+/** The package root, found once by walking up from this module (it runs from src/ in tests and from dist/ when built). */
 export function packageRoot(): string {
+  root ??= findRoot();
+  return root;
+}
+
+function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "templates")) || !existsSync(join(dir, "package.json"))) {
     const up = dirname(dir);

@@ -93,12 +93,11 @@ export function ensureOneOf<T extends string>(flag: string, value: string, allow
 
 /**
  * Binding names must be unique across kinds, must not shadow a var, and must not differ only in case
- * (routes and file names are derived from the lowercased name). `existing` are bindings already in a config.
+ * (routes and file names are derived from the lowercased name).
  */
-export function checkBindings(bindings: Binding[], taken: Iterable<string> = [], existing: Binding[] = []): void {
+export function checkBindings(bindings: Binding[], taken: Iterable<string> = []): void {
   const seen = new Map<string, string>();
   for (const name of taken) seen.set(name.toLowerCase(), `the var ${name}`);
-  for (const b of existing) seen.set(b.name.toLowerCase(), `the ${KIND_LABEL[b.kind]} binding ${b.name}`);
   for (const b of bindings) {
     ensure(`--${b.kind}`, b.name, checkBindingName(b.name));
     const other = seen.get(b.name.toLowerCase());
@@ -107,17 +106,14 @@ export function checkBindings(bindings: Binding[], taken: Iterable<string> = [],
   }
 }
 
-export function checkEnvs(envs: string[], flag = "--env"): void {
+export function checkEnvs(envs: string[]): void {
   const seen = new Set<string>();
   for (const e of envs) {
-    ensure(flag, e, checkEnvName(e));
-    if (seen.has(e)) throw new UsageError(`${flag} ${JSON.stringify(e)}: listed twice`);
+    ensure("--env", e, checkEnvName(e));
+    if (seen.has(e)) throw new UsageError(`--env ${JSON.stringify(e)}: listed twice`);
     seen.add(e);
   }
 }
-
-type Wording = { of: (b: Binding) => string; fix: string };
-const CREATE_WORDING: Wording = { of: (b) => `--${b.kind} ${JSON.stringify(b.name)}`, fix: "use a shorter --name or binding name" };
 
 /** `<worker>-<env>` is the name wrangler deploys an environment as: it must be a valid worker name too. */
 export function checkEnvWorkerNames(worker: string, envs: string[]): void {
@@ -131,14 +127,14 @@ export function checkEnvWorkerNames(worker: string, envs: string[]): void {
 /**
  * D1 database and R2 bucket names derived from the worker and binding names (`<worker>-<binding>[-<env>]`)
  * must be valid too: a long worker name is refused here rather than written into a config wrangler rejects.
- * `add` passes its own wording: what it calls the binding, and how to choose a name instead.
  */
-export function checkDerivedNames(worker: string, bindings: Binding[], envs: string[], wording = CREATE_WORDING): void {
+export function checkDerivedNames(worker: string, bindings: Binding[], envs: string[]): void {
   for (const b of bindings.filter((x) => x.kind === "d1" || x.kind === "r2")) {
     for (const env of [undefined, ...envs]) {
       const res = resourceName(worker, b.name, env);
       const problem = checkResourceName(res);
-      if (problem) throw new UsageError(`${wording.of(b)}: the derived ${KIND_LABEL[b.kind]} name "${res}" ${problem}; ${wording.fix}`);
+      if (problem)
+        throw new UsageError(`--${b.kind} ${JSON.stringify(b.name)}: the derived ${KIND_LABEL[b.kind]} name "${res}" ${problem}; use a shorter --name or binding name`);
     }
   }
 }

@@ -68,25 +68,28 @@ export async function writeProject(
 ): Promise<{ written: string[]; skipped: string[] }> {
   const created: string[] = [];
   const made = (dir: string | undefined) => dir && created.push(dir);
-  made(mkdirSync(dirname(target), { recursive: true }));
-  const skipped = onlyMissing ? files.filter((f) => existsSync(join(target, f.path))).map((f) => f.path) : [];
-  const toWrite = files.filter((f) => !skipped.includes(f.path));
-  const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
-  created.push(tmp);
-  let done = false;
   const undo = () => {
-    if (done) return;
     for (const p of created.reverse()) rmSync(p, { recursive: true, force: true });
   };
   const unregister = onInterrupt(undo);
+  const skipped = onlyMissing ? files.filter((f) => existsSync(join(target, f.path))).map((f) => f.path) : [];
+  const toWrite = files.filter((f) => !skipped.includes(f.path));
   try {
+    made(mkdirSync(dirname(target), { recursive: true }));
+    const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
+    created.push(tmp);
     await writeInto(tmp, toWrite);
     // From here on everything is synchronous: no signal can arrive half-way through the moves.
     if (!existsSync(target)) {
       renameSync(tmp, target);
     } else if (readdirSync(target).length === 0) {
       rmdirSync(target);
-      renameSync(tmp, target);
+      try {
+        renameSync(tmp, target);
+      } catch (e) {
+        mkdirSync(target); // the user's empty folder stays, as it was
+        throw e;
+      }
     } else {
       for (const f of toWrite) {
         const dest = join(target, f.path);
@@ -96,7 +99,6 @@ export async function writeProject(
       }
       rmSync(tmp, { recursive: true, force: true });
     }
-    done = true;
   } catch (e) {
     undo();
     throw e;

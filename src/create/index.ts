@@ -6,9 +6,9 @@ import { UsageError } from "../errors.ts";
 import { configFileName, varsFor } from "../model.ts";
 import { plan } from "../render.ts";
 import { checkProject, checkTargetDir } from "../validate.ts";
-import { nodeIsTooOldForWrangler } from "../package-root.ts";
+import { nodeIsTooOldForWrangler, pmCommands } from "../package-root.ts";
 import { WRANGLER_MIN_NODE } from "../versions.ts";
-import { shown } from "../ui.ts";
+import { shellQuote, shown } from "../ui.ts";
 import { handleInterrupts, onInterrupt, writeProject } from "../write.ts";
 import { type CreateChoices, type CreateFlags, checkGivenFlags, choicesFromFlags, equivalentCommand } from "./options.ts";
 import { gitInit, install, nextSteps } from "./post.ts";
@@ -56,7 +56,7 @@ export async function create(dirArg: string | undefined, flags: CreateFlags): Pr
 
   // 5. Post-steps. The files are complete and the user's now: a failure or Ctrl-C here keeps them,
   // removing only what the interrupted step had half-made (see README, Safety).
-  const retry = `cd ${shown(target)} && ${pm} install`;
+  const retry = `cd ${shellQuote(shown(target))} && ${pmCommands(pm).install}`;
   let post: Awaited<ReturnType<typeof install>> | undefined;
   if (choices.install)
     post = await keepOnInterrupt(target, "node_modules", `install interrupted; the project is in place. Finish with: ${retry}`, () =>

@@ -1,22 +1,21 @@
 // After the files are in place: install, generate types, git, next steps.
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import kleur from "kleur";
 import type { PackageManager, Project } from "../model.ts";
 import { nodeIsTooOldForWrangler, pmCommands } from "../package-root.ts";
-import { shellQuote, shown, type Spinner, spinner } from "../ui.ts";
+import { printError, shellQuote, shown, type Spinner, spinner } from "../ui.ts";
 
 async function run(s: Spinner, label: string, cmd: string, args: string[], cwd: string): Promise<boolean> {
   const { execa } = await import("execa");
   s.start(label);
   try {
-    await execa(cmd, args, { cwd, stdin: "ignore", env: { CI: process.env.CI ?? "", WRANGLER_SEND_METRICS: "false" } });
+    await execa(cmd, args, { cwd, stdin: "ignore", env: { WRANGLER_SEND_METRICS: "false" } });
     s.stop(`${label}: done`);
     return true;
   } catch (e) {
     const err = e as { shortMessage?: string; stderr?: string };
     s.stop(`${label}: failed`, 1);
-    process.stderr.write(`${kleur.red("error")} ${err.shortMessage ?? String(e)}\n`);
+    printError(err.shortMessage ?? String(e));
     if (err.stderr) process.stderr.write(`${err.stderr.split("\n").slice(-15).join("\n")}\n`);
     return false;
   }
@@ -58,17 +57,21 @@ export type GitResult = "committed" | "no-identity" | "skipped" | "failed";
 export async function gitInit(target: string, userFiles: string[] = []): Promise<GitResult> {
   if (insideGitRepo(target)) return "skipped";
   const { execa } = await import("execa");
-  const git = (args: string[]) => execa("git", args, { cwd: target, stdin: "ignore" });
+  const git = (args: string[], input?: string) => execa("git", args, { cwd: target, stdin: input === undefined ? "ignore" : undefined, input });
   try {
     await git(["init", "-q"]);
     await git(["add", "-A"]);
-    if (userFiles.length) await git(["--literal-pathspecs", "rm", "--cached", "-r", "-q", "--ignore-unmatch", "--", ...userFiles]);
+    // Through stdin: a folder can hold more names than fit on a command line.
+    if (userFiles.length)
+      await git(["--literal-pathspecs", "rm", "--cached", "-r", "-q", "--ignore-unmatch", "--pathspec-from-file=-", "--pathspec-file-nul"], userFiles.join("\0"));
     // Without a git identity a commit would fail, or be made in a name that is not the user's.
     const email = await execa("git", ["config", "user.email"], { cwd: target, stdin: "ignore", reject: false });
     if (!email.stdout.trim()) return "no-identity";
     await git(["commit", "-q", "--no-verify", "-m", "Initial commit from create-edge-worker"]);
     return "committed";
   } catch {
+    // Leave no half-made repository behind: the project is reported as having none.
+    rmSync(join(target, ".git"), { recursive: true, force: true });
     return "failed";
   }
 }

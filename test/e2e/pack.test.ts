@@ -90,7 +90,7 @@ describe("npm pack", () => {
     };
     const help = packages("src/cli.ts");
     expect(help.has("commander")).toBe(true);
-    for (const p of ["handlebars", "@clack/prompts", "execa", "toml-eslint-parser", "jsonc-parser"]) expect(help.has(p), p).toBe(false);
+    for (const p of ["handlebars", "@clack/prompts", "execa", "toml-eslint-parser", "jsonc-parser", "kleur"]) expect(help.has(p), p).toBe(false);
     const createYes = packages("src/cli.ts", "src/create/index.ts");
     expect(createYes.has("handlebars")).toBe(true);
     for (const p of ["@clack/prompts", "execa", "toml-eslint-parser", "jsonc-parser"]) expect(createYes.has(p), p).toBe(false);
