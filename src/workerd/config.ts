@@ -234,7 +234,7 @@ export function workerdConfig(p: Project, files: ProjectFiles, value: Record<str
   const head = `# workerd config for ${p.name}, generated from the wrangler config by create-edge-worker.
 # \`create-edge-worker add\` rewrites this file: change the wrangler config, not this file.
 #
-# Serve:  npm run build:workerd && npm run start:workerd [-- --env NAME] [-- --socket-addr http=0.0.0.0:8787]
+# Serve:  npm run build:workerd && npm run start:workerd -- [--env NAME] [--socket-addr http=0.0.0.0:8787]
 # Or:     npm run compile:workerd, then workerd/server.sh (no Node needed; see README.md)
 # State:  ${STATE_DIR}/ (relative to the directory workerd runs in); paths under "embed" are relative to this file.
 # Secrets (${files.secrets.length ? files.secrets.join(", ") : "none"}: the names in .dev.vars.example) come from the process environment.

@@ -21,6 +21,7 @@ import sys
 import tomllib
 import types
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,37 @@ class ReadableStream(JsProxy):
         self._data = bytes(data)
 
 
+class Headers(JsProxy):
+    """A JavaScript Headers object, made with js.Headers.new(): names are case-insensitive."""
+
+    js_class = "Headers"
+
+    def __init__(self, init=None):
+        self._map = {}
+        for name, value in _header_pairs(init):
+            self.append(name, value)
+
+    @classmethod
+    def new(cls, init=None):
+        return cls(init)
+
+    def get(self, name):
+        return self._map.get(name.lower(), jsnull)
+
+    def has(self, name):
+        return name.lower() in self._map
+
+    def set(self, name, value):
+        self._map[name.lower()] = str(value)
+
+    def append(self, name, value):
+        old = self._map.get(name.lower())
+        self.set(name, value if old is None else f"{old}, {value}")
+
+    def delete(self, name):
+        self._map.pop(name.lower(), None)
+
+
 def _to_py(value):
     return value.to_py() if hasattr(value, "to_py") else value
 
@@ -179,6 +211,8 @@ JS_BODIES = {"ArrayBuffer", "Uint8Array", "ReadableStream", "Blob", "FormData", 
 def _header_pairs(headers):
     if headers is None:
         return []
+    if isinstance(headers, Headers):
+        return list(headers._map.items())
     if isinstance(headers, dict):
         headers = list(headers.items())
     if not isinstance(headers, list):
@@ -283,6 +317,11 @@ class Context:
 
     def waitUntil(self, awaitable):  # noqa: N802 (JavaScript name)
         self.tasks.append(awaitable)
+
+    async def drain(self):
+        """Awaits what waitUntil() was given, as the runtime does once the response is sent."""
+        while self.tasks:
+            await self.tasks.pop(0)
 
 
 # --- bindings -------------------------------------------------------------------------------
@@ -408,7 +447,26 @@ class R2Object(JsObject):
     js_class = "R2Object"
 
     def writeHttpMetadata(self, headers):  # noqa: N802 (JavaScript name)
-        raise NotImplementedError("use obj.httpMetadata")
+        """Sets Content-Type, Cache-Control etc. from httpMetadata on a js.Headers object."""
+        if not isinstance(headers, Headers):
+            raise TypeError(
+                "writeHttpMetadata: parameter 1 is not of type 'Headers'; pass js.Headers.new()"
+            )
+        for key, value in self.httpMetadata.to_py().items():
+            if key in HTTP_METADATA_HEADERS and not _missing(value):
+                if isinstance(value, datetime):
+                    value = format_datetime(value.astimezone(UTC), usegmt=True)
+                headers.set(HTTP_METADATA_HEADERS[key], value)
+
+
+HTTP_METADATA_HEADERS = {
+    "contentType": "content-type",
+    "contentLanguage": "content-language",
+    "contentDisposition": "content-disposition",
+    "contentEncoding": "content-encoding",
+    "cacheControl": "cache-control",
+    "cacheExpiry": "expires",
+}
 
 
 class R2ObjectBody(R2Object):
@@ -563,7 +621,7 @@ def _install_fakes():
     pyodide = types.ModuleType("pyodide")
     pyodide.__dict__.update(ffi=ffi)
     js = types.ModuleType("js")
-    js.__dict__.update(Object=types.SimpleNamespace(fromEntries=_from_entries))
+    js.__dict__.update(Object=types.SimpleNamespace(fromEntries=_from_entries), Headers=Headers)
     workers = types.ModuleType("workers")
     workers.__dict__.update(
         WorkerEntrypoint=WorkerEntrypoint, Response=Response, Request=Request, Context=Context
@@ -609,16 +667,20 @@ def call(env):
     """call("GET", "/path", body=..., headers={...}) -> Reply, through the Worker's fetch()."""
     from entry import Default
 
-    worker = Default(Context(), env)
+    ctx = Context()
+    worker = Default(ctx, env)
 
     def call(method, path, body=None, headers=None):
         async def go():
             request = Request(
                 f"https://worker.test{path}", method=method, body=body, headers=headers
             )
-            response = await worker.fetch(request)
-            assert isinstance(response, Response), f"fetch() returned {response!r}"
-            return Reply(response.status, response.headers, await response.bytes())
+            try:
+                response = await worker.fetch(request)
+                assert isinstance(response, Response), f"fetch() returned {response!r}"
+                return Reply(response.status, response.headers, await response.bytes())
+            finally:
+                await ctx.drain()  # ctx.waitUntil() work, finished before call() returns
 
         return asyncio.run(go())
 
