@@ -13,8 +13,7 @@ function resource({ kind, entry }: ScopedEntry): string {
 export async function list(flags: { cwd?: string }): Promise<void> {
   const cfg = readProject(resolve(flags.cwd ?? "."));
   const out: string[] = [`${cfg.file}: ${cfg.project.lang} worker ${cfg.project.name}`];
-  const rows = cfg.scopes.flatMap((s) => s.entries.map((e) => ({ scope: scopeLabel(s.env), kind: e.kind, name: String(e.entry.binding), res: resource(e) })));
-  const width = Math.max(7, ...rows.map((r) => r.name.length));
+  const width = Math.max(7, ...cfg.scopes.flatMap((s) => s.entries.map((e) => String(e.entry.binding).length)));
   for (const s of cfg.scopes) {
     out.push("", kleur.bold(scopeLabel(s.env)));
     if (!s.entries.length) out.push("  (no KV, D1 or R2 bindings)");

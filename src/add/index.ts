@@ -71,16 +71,18 @@ function entryKeys(opts: EntryOptions): Record<string, string> {
   return keys;
 }
 
+/** The option that names a kind's resource (KV namespaces are named by wrangler, not here). */
+const NAME_FLAG: Partial<Record<Kind, string>> = { d1: "--database-name", r2: "--bucket-name" };
+
 /** Names made from the worker's name or from a given one can break the resource rules (length above all). */
 function checkNames(kind: Kind, name: string, entry: BindingEntry, given: EntryOptions): BindingEntry {
-  const key = kind === "d1" ? "database_name" : kind === "r2" ? "bucket_name" : undefined;
-  if (!key) return entry;
-  const flag = kind === "d1" ? "--database-name" : "--bucket-name";
+  const flag = NAME_FLAG[kind];
+  if (!flag) return entry;
+  const [prop, , key] = OPTION_KIND[flag];
   const problem = checkResourceName(entry[key]);
   if (!problem) return entry;
   const label = `${KIND_LABEL[kind]} name ${JSON.stringify(entry[key])}`;
-  if (kind === "d1" ? given.databaseName : given.bucketName)
-    throw new UsageError(`BINDING ${JSON.stringify(name)}: the ${label} made from ${flag} ${problem}; choose a shorter one`);
+  if (given[prop]) throw new UsageError(`BINDING ${JSON.stringify(name)}: the ${label} made from ${flag} ${problem}; choose a shorter one`);
   throw new UsageError(`BINDING ${JSON.stringify(name)}: the derived ${label} ${problem}; choose one with ${flag}`);
 }
 
@@ -129,7 +131,6 @@ export async function add(kindArg: string, name: string, flags: AddFlags): Promi
   const envs = targetEnvs(flags.env, cfg);
 
   // 1. Every check before any change: clashes with other bindings and vars, then same name with other settings.
-  let text = cfg.text;
   const added: string[] = [];
   const present: string[] = [];
   const changes: BindingChange[] = [];
@@ -146,15 +147,15 @@ export async function add(kindArg: string, name: string, flags: AddFlags): Promi
   }
 
   // 2. Patch: every new entry, verified (see patchConfig). None of them is there yet (step 1 checked).
-  if (changes.length) text = patchConfig(text, cfg.format, changes);
+  const text = changes.length ? patchConfig(cfg.text, cfg.format, changes) : cfg.text;
   for (const change of changes) {
     const resource = change.entry.database_name ?? change.entry.bucket_name ?? change.entry.id;
     added.push(resource ? `${scopeLabel(change.env)} (${resource})` : scopeLabel(change.env));
   }
   const after = readProject(dir, text);
-  const configChanged = text !== cfg.text;
+  const configChange: FileChange[] = changes.length ? [{ path: cfg.file, before: cfg.text, after: text }] : [];
   const others: FileChange[] = [...(kind === "d1" ? migrationFiles(after, name) : []), ...derivedChanges(after)];
-  const files: FileChange[] = [...(configChanged ? [{ path: cfg.file, before: cfg.text, after: text }] : []), ...others];
+  const files = [...configChange, ...others];
 
   const label = `${KIND_LABEL[kind]} binding ${kleur.bold(name)}`;
   const say = (s: string) => out(`${s}\n`);
@@ -165,7 +166,7 @@ export async function add(kindArg: string, name: string, flags: AddFlags): Promi
   }
 
   // 3. Write: the config last, so that an interrupted run is completed by running it again.
-  for (const f of [...others, ...files.slice(0, configChanged ? 1 : 0)]) {
+  for (const f of [...others, ...configChange]) {
     const abs = join(dir, f.path);
     mkdirSync(dirname(abs), { recursive: true });
     writeFileAtomic(abs, f.after);
@@ -178,7 +179,7 @@ export async function add(kindArg: string, name: string, flags: AddFlags): Promi
   if (!files.length) return;
 
   // 4. Types and usage.
-  if (after.project.lang === "typescript" && text !== cfg.text) say(await updateTypes(dir));
+  if (after.project.lang === "typescript" && configChange.length) say(await updateTypes(dir));
   say(`\nUse it in ${typeof after.value.main === "string" ? after.value.main : "your worker"}:`);
   for (const line of usageSnippet(after.project.lang, kind, name)) say(`  ${line}`);
 }
