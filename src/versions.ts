@@ -43,6 +43,8 @@ export const actions = {
   node: "24",
   /** pnpm projects: installed with `npm install --global`, exact version, no third-party action. */
   pnpm: "12.21.0",
+  /** uv, installed by setup-uv: a fixed version, not whatever is newest on the day of the run. */
+  uv: "0.13.8",
   /** yarn projects: Yarn 4 (npm package @yarnpkg/cli-dist), installed the same way; the runner's yarn is Classic 1.x. */
   yarn: "4.18.1",
 } as const;

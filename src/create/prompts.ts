@@ -1,7 +1,7 @@
 // Interactive gaps: asks only for what the flags did not say.
 import * as p from "@clack/prompts";
 import { CancelledError } from "../errors.ts";
-import { type Binding, type Ci, type ConfigFormat, DEFAULT_BINDING_NAME, type Kind, KIND_LABEL, type Lang } from "../model.ts";
+import { type Binding, type Ci, type ConfigFormat, DEFAULT_BINDING_NAME, type Kind, KIND_LABEL, KINDS, type Lang } from "../model.ts";
 import { checkBindingName, checkEnvName, checkTargetDir, checkWorkerName } from "../validate.ts";
 import { type CreateChoices, type CreateFlags, choicesFromFlags, DEFAULT_DIR, defaults, nameFromDir, splitList } from "./options.ts";
 
@@ -52,7 +52,7 @@ export async function promptChoices(dirArg: string | undefined, flags: CreateFla
       await p.multiselect<Kind>({
         message: "Bindings (space to select, enter to confirm)",
         required: false,
-        options: (["kv", "d1", "r2"] as Kind[]).map((k) => ({ value: k, label: KIND_LABEL[k] })),
+        options: KINDS.map((k) => ({ value: k, label: KIND_LABEL[k] })),
       }),
     );
     for (const kind of kinds) {
