@@ -1,5 +1,5 @@
 // Reading a wrangler config (toml, jsonc or json) back into the project model.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { getNodeValue, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
 import { type AST, getStaticTOMLValue, parseTOML } from "toml-eslint-parser";
@@ -180,14 +180,9 @@ function langOf(dir: string, main: unknown): Lang {
   return existsSync(join(dir, "pyproject.toml")) ? "python" : "typescript";
 }
 
+/** A project has the on-prem files (created with --workerd) exactly when it has their workerd config (WORKERD_CONFIG). */
 function hasWorkerd(dir: string): boolean {
-  try {
-    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    if (pkg.devDependencies?.workerd || pkg.dependencies?.workerd) return true;
-  } catch {
-    // no package.json: look for a config file alone
-  }
-  return readdirSync(dir).some((f) => f.endsWith(".capnp"));
+  return existsSync(join(dir, "workerd", "config.capnp"));
 }
 
 function scopeEntries(t: unknown): ScopedEntry[] {

@@ -4,7 +4,6 @@ import { join, relative } from "node:path";
 import { findConfig, formatOf, parseConfig, type Table } from "../config/read.ts";
 import type { Project } from "../model.ts";
 import type { PlannedFile } from "../render.ts";
-import { WORKERD_CONFIG } from "../workerd/config.ts";
 import { workerdFiles } from "../workerd/files.ts";
 
 function listSrc(dir: string): string[] {
@@ -20,15 +19,14 @@ function listSrc(dir: string): string[] {
  * config they derive from: `add` passes the value it is about to write; without one, the file on disk is read.
  */
 export function derivedFiles(project: Project, projectDir: string, value?: Table): PlannedFile[] {
-  // A project has on-prem files when it was created with --workerd, whatever the re-read model says.
-  const workerd = project.workerd || existsSync(join(projectDir, WORKERD_CONFIG));
   const read = (path: string) => {
     const f = join(projectDir, path);
     return existsSync(f) ? readFileSync(f, "utf8") : undefined;
   };
-  if (!workerd) return [];
+  // project.workerd: the project has workerd/config.capnp (created with --workerd).
+  if (!project.workerd) return [];
   const config = value ?? configOnDisk(projectDir);
-  return workerdFiles({ ...project, workerd }, read, () => listSrc(projectDir), config);
+  return workerdFiles(project, read, () => listSrc(projectDir), config);
 }
 
 function configOnDisk(dir: string): Table {

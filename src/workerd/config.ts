@@ -10,6 +10,14 @@ export const WORKERD_BUNDLE_DIR = "workerd/dist";
 /** All on-prem state lives here, relative to the directory workerd runs in. */
 export const STATE_DIR = ".workerd-state";
 export const DEFAULT_ADDRESS = "127.0.0.1:8787";
+/**
+ * The compatibility date of the internal storage workers (KV, D1, R2 stores). Not the project's: they need
+ * RPC (2024-04-03 or later), and `add` takes the project's date from a config that may be older. Fixed, not
+ * COMPATIBILITY_DATE: that one moves with releases, and a newer date than the project's installed workerd
+ * (pinned when it was created) would be refused. This is the date they were tested with, which every
+ * workerd version the generated projects have pinned accepts.
+ */
+export const STORAGE_COMPAT_DATE = "2026-11-09";
 
 /** What the generator needs to know about the project's files besides the model. */
 export interface ProjectFiles {
@@ -29,11 +37,14 @@ export function secretNames(devVarsExample: string | undefined): string[] {
   return [...new Set(names)];
 }
 
-/** `staging` -> `envStaging`: a Cap'n Proto constant name, as run.mjs computes it for `--env`. */
+/**
+ * `staging` -> `envStaging`, `staging_eu` -> `envStagingEu`: a Cap'n Proto constant name (camelCase, letters
+ * and digits only), as run.mjs computes it for `--env`. Any run of other characters separates words.
+ */
 export function envConst(env?: string): string {
   if (!env) return "config";
   return `env${env
-    .split("-")
+    .split(/[^A-Za-z0-9]+/)
     .map((s) => s.charAt(0).toUpperCase() + s.slice(1))
     .join("")}`;
 }
@@ -198,11 +209,10 @@ ${list(dbs, "    ")}
 function shared(p: Project, scopes: ScopeConfig[]): string {
   const has = (k: Kind) => scopes.some((s) => s.bindings.some((b) => b.kind === k));
   const parts: string[] = [];
-  // The bundled storage workers need a date with RPC (2024-04-03 or later); the project's date always is.
   const storage = (name: string, module: string, cls: string, store: string, extra: string) => `
 const ${name}Service :Workerd.Service = (name = ${q(name)}, worker = (
   modules = [(name = ${q(module.split("/").pop() ?? module)}, ${module.startsWith("/") ? `bundled = ${q(module)}` : `esModule = embed ${q(module)}`})],
-  compatibilityDate = ${q(p.compatDate)},
+  compatibilityDate = ${q(STORAGE_COMPAT_DATE)},
   durableObjectNamespaces = [(className = ${q(cls)}, uniqueKey = ${q(`${p.name}-${name}`)}, enableSql = true)],
   durableObjectStorage = (localDisk = ${q(store)}),
   bindings = [${extra}],

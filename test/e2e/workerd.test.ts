@@ -41,6 +41,15 @@ async function roundTrip(base: string, tag: string) {
   expect((await r.arrayBuffer()).byteLength).toBe(0);
   r = await fetch(`${base}/r2/assets?prefix=files/${tag}/`);
   expect(await r.json()).toEqual({ objects: [{ key, size: bytes.length, etag: md5(bytes) }], truncated: false });
+  // Prefixes match by character and list in UTF-8 (code point) order, as R2 does, also beyond the BMP:
+  // JavaScript counts 😀 as two UTF-16 units, SQLite as one character, and sorts \uE000 after it.
+  const names = ["\uE000.txt", "😀/a.txt", "😀/b.txt", "😀😀.txt", "😁.txt"].map((n) => `emoji-${tag}/${n}`);
+  for (const n of names) expect((await fetch(`${base}/r2/assets/${encodeURI(n)}`, { method: "PUT", body: n })).status).toBe(201);
+  const listed = async (prefix: string) =>
+    ((await (await fetch(`${base}/r2/assets?prefix=${encodeURIComponent(prefix)}`)).json()) as { objects: { key: string }[] }).objects.map((o) => o.key);
+  expect(await listed(`emoji-${tag}/😀/`)).toEqual(names.slice(1, 3));
+  expect(await listed(`emoji-${tag}/😀`)).toEqual(names.slice(1, 4));
+  expect(await listed(`emoji-${tag}/`)).toEqual(names);
 
   // Delete: a second object goes, the first stays.
   r = await fetch(`${base}/r2/assets/${key}.tmp`, { method: "PUT", body: "short-lived" });

@@ -1,9 +1,10 @@
 // The workerd config generator, the files --workerd adds, and the migration statement splitter.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readProject } from "../../src/config/read.ts";
 import { derivedFiles } from "../../src/features/derived.ts";
 import type { Project } from "../../src/model.ts";
 import { plan } from "../../src/render.ts";
@@ -88,6 +89,26 @@ describe("workerdConfig", () => {
     const missing = node(["serve", "--env", "preprod", "--migrate-only"]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('No environment "preprod"');
+  });
+
+  it("names any environment as Cap'n Proto allows: camelCase letters and digits, as run.mjs does", () => {
+    expect(envConst("staging_eu")).toBe("envStagingEu");
+    for (const env of ["staging_eu", "a--b", "eu.west_2", "x_"]) expect(envConst(env)).toMatch(/^[a-z][A-Za-z0-9]*$/);
+    const capnp = workerdConfig(project({ bindings: [{ kind: "kv", name: "CACHE" }], envs: ["staging_eu", "a--b"] }), { secrets: [] });
+    expect(capnp).toContain("const envStagingEu :Workerd.Config");
+    const dir = projectDir(capnp);
+    for (const env of ["staging_eu", "a--b"]) {
+      const r = spawnSync(process.execPath, ["workerd/run.mjs", "serve", "--env", env, "--migrate-only"], { cwd: dir, encoding: "utf8", timeout: 10_000 });
+      expect(r.status, r.stderr).toBe(0);
+    }
+  });
+
+  it("gives the storage workers a date with RPC, whatever the project's date", () => {
+    const old = workerdConfig(project({ compatDate: "2023-01-01" }), { secrets: [] });
+    const dates = [...old.matchAll(/const (\w+)Service :Workerd.Service = \(name = "\w+", worker = \(\n.*\n\s*compatibilityDate = "([^"]+)"/g)].map((m) => [m[1], m[2]]);
+    expect(dates.map(([name]) => name)).toEqual(["kv", "d1", "r2"]);
+    for (const [, date] of dates) expect(date >= "2024-04-03").toBe(true);
+    expect(old).toContain('compatibilityDate = "2023-01-01"'); // the app keeps the project's
   });
 
   it("says where the Pyodide bundle comes from in Python configs only", () => {
@@ -214,13 +235,36 @@ describe("derivedFiles", () => {
     writeFileSync(join(dir, "workerd/config.capnp"), "old");
     writeFileSync(join(dir, ".dev.vars.example"), 'SIGNING_KEY="change-me"\n');
     writeFileSync(join(dir, "wrangler.toml"), 'name = "my-app"\nmain = "src/index.ts"\n\n[[r2_buckets]]\nbinding = "UPLOADS"\nbucket_name = "uploads"\n');
-    // The re-read model does not know about --workerd: the capnp on disk says so. The wrangler config on disk is the source.
-    const files = derivedFiles(project({ workerd: false, bindings: [{ kind: "r2", name: "UPLOADS" }] }), dir);
+    // The wrangler config on disk is the source.
+    const files = derivedFiles(project({ bindings: [{ kind: "r2", name: "UPLOADS" }] }), dir);
     expect(files.map((f) => f.path)).toEqual(["workerd/config.capnp"]);
     expect(files[0].content).toContain('(name = "UPLOADS", wrapped = (moduleName = "local:r2-bucket"');
     expect(files[0].content).toContain('fromEnvironment = "SIGNING_KEY"');
     expect(files[0].content).not.toContain("change-me");
     expect(derivedFiles(project({ workerd: false }), mkdtempSync(join(tmpdir(), "cew-derived-")))).toEqual([]);
+  });
+});
+
+describe("a project has workerd exactly when it has workerd/config.capnp", () => {
+  const TOML = 'name = "my-app"\nmain = "src/index.ts"\ncompatibility_date = "2026-11-09"\n';
+  it("reads it from that file alone: not from package.json, not from a .capnp elsewhere", () => {
+    const dir = tmpDir("workerd-has");
+    writeFileSync(join(dir, "wrangler.toml"), TOML);
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ devDependencies: { workerd: "1.20261117.1" } }));
+    writeFileSync(join(dir, "other.capnp"), "");
+    expect(readProject(dir).project.workerd).toBe(false);
+    mkdirSync(join(dir, "workerd"));
+    writeFileSync(join(dir, "workerd/config.capnp"), "old");
+    expect(readProject(dir).project.workerd).toBe(true);
+  });
+
+  it("add writes no workerd config into a project that has workerd in package.json but never had one", async () => {
+    const dir = tmpDir("workerd-has-add");
+    writeFileSync(join(dir, "wrangler.toml"), TOML);
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "my-app", devDependencies: { workerd: "1.20261117.1" } }));
+    const r = await cli(["add", "kv", "CACHE", "--cwd", dir]);
+    expect(r.exitCode, String(r.all)).toBe(0);
+    expect(existsSync(join(dir, "workerd"))).toBe(false);
   });
 });
 
@@ -253,6 +297,18 @@ describe("compile: the launcher of the compiled executable", () => {
     expect(readFileSync(join(host, ".workerd-state/.gitignore"), "utf8")).toBe("*\n");
   });
 
+  it("leaves the previous executable when workerd compile fails", () => {
+    const dir = projectDir(capnp);
+    const bin = join(dir, "failing-workerd");
+    writeFileSync(bin, "#!/bin/sh\nprintf 'partial'\necho 'compile error' >&2\nexit 3\n", { mode: 0o755 });
+    writeFileSync(join(dir, "workerd/server"), "previous", { mode: 0o755 });
+    const c = spawnSync(process.execPath, ["workerd/run.mjs", "compile"], { cwd: dir, encoding: "utf8", timeout: 10_000, env: { ...process.env, WORKERD_BIN: bin } });
+    expect(c.status).toBe(3);
+    expect(c.stderr).toContain("workerd compile failed");
+    expect(readFileSync(join(dir, "workerd/server"), "utf8")).toBe("previous");
+    expect(readdirSync(join(dir, "workerd")).sort()).toEqual(["config.capnp", "dist", "run.mjs", "server"]);
+  });
+
   it("refuses to start where the migrations folder is missing", () => {
     const dir = projectDir(capnp);
     spawnSync(process.execPath, ["workerd/run.mjs", "compile"], { cwd: dir, timeout: 10_000, env: { ...process.env, WORKERD_BIN: fakeWorkerd(dir) } });
@@ -276,6 +332,20 @@ CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET a = 'b'; DELETE FROM t WH
       "-- Migration number: 0002\nCREATE TABLE t (a TEXT DEFAULT 'x;y');",
       '/* a; comment */\nINSERT INTO t VALUES ("q;"" ");',
       "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET a = 'b'; DELETE FROM t WHERE a = ';'; END;",
+    ]);
+  });
+
+  it("keeps a CASE ... END inside a trigger body in the trigger", () => {
+    const sql = `CREATE TRIGGER tr AFTER INSERT ON t BEGIN
+  UPDATE t SET a = CASE WHEN new.a = 'x' THEN 'y' ELSE CASE new.a WHEN 'z' THEN 'w' END END;
+  DELETE FROM t WHERE a IS NULL;
+END;
+SELECT CASE WHEN 1 THEN 2 END;
+INSERT INTO t VALUES ('after');`;
+    expect(statements(sql)).toEqual([
+      "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  UPDATE t SET a = CASE WHEN new.a = 'x' THEN 'y' ELSE CASE new.a WHEN 'z' THEN 'w' END END;\n  DELETE FROM t WHERE a IS NULL;\nEND;",
+      "SELECT CASE WHEN 1 THEN 2 END;",
+      "INSERT INTO t VALUES ('after');",
     ]);
   });
 });

@@ -11,12 +11,12 @@ const TABLE = `CREATE TABLE IF NOT EXISTS d1_migrations(
 
 /**
  * A migration file's statements: split at `;` outside quotes, comments and trigger bodies
- * (CREATE TRIGGER ... BEGIN ... END;). Statements that are only comments are dropped.
+ * (CREATE TRIGGER ... BEGIN ... END;, where a CASE ... END nests). Statements that are only comments are dropped.
  */
 export function statements(sql) {
   const out = [];
   let start = 0;
-  let depth = 0; // inside BEGIN ... END of a trigger
+  let depth = 0; // inside BEGIN ... END of a trigger, plus each CASE ... END within it
   const word = /[A-Za-z_]+/y;
   for (let i = 0; i < sql.length; i++) {
     const c = sql[i];
@@ -30,7 +30,7 @@ export function statements(sql) {
     } else if (/[A-Za-z_]/.test(c) && !/[A-Za-z0-9_]/.test(sql[i - 1] ?? "")) {
       word.lastIndex = i;
       const w = word.exec(sql)[0].toUpperCase();
-      if (w === "BEGIN" && /\bTRIGGER\b/i.test(sql.slice(start, i))) depth++;
+      if ((w === "BEGIN" && /\bTRIGGER\b/i.test(sql.slice(start, i))) || (w === "CASE" && depth > 0)) depth++;
       else if (w === "END" && depth > 0) depth--;
       i += w.length - 1;
     } else if (c === ";" && depth === 0) {

@@ -46,9 +46,16 @@ export class R2Index extends DurableObject {
     let after = cursor;
     let truncated = false;
     // Pages through keys after the cursor; a delimited group counts once and is skipped past whole.
+    // The keys that start with the prefix are one range of the index: SQLite compares text bytewise
+    // (BINARY), and in UTF-8 that is code point order, so they run from the prefix itself up to the
+    // prefix followed by U+10FFFF, the highest code point. One lower bound, max(prefix, cursor),
+    // so that the search starts there; `<>` makes it exclusive of the cursor.
     for (;;) {
       const rows = this.sql
-        .exec("SELECT * FROM objects WHERE key > ? AND substr(key, 1, ?) = ? ORDER BY key LIMIT ?", after, prefix.length, prefix, limit + 1)
+        .exec(
+          "SELECT * FROM objects WHERE key >= max(?, ?) AND key <> ? AND key < ? || char(1114111) ORDER BY key LIMIT ?",
+          prefix, after, after, prefix, limit + 1,
+        )
         .toArray();
       if (rows.length === 0) break;
       for (const row of rows) {

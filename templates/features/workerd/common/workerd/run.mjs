@@ -10,7 +10,7 @@
 // holds migrations/ (if the project has D1); the state goes in .workerd-state/ there.
 // WORKERD_BIN picks another workerd binary (default: the one in node_modules).
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,8 +32,8 @@ const fail = (msg, code = 2) => {
 };
 
 const env = take("--env") ?? "";
-// The generator's rule: staging -> envStaging.
-const constName = env ? `env${env.split("-").map((s) => s[0].toUpperCase() + s.slice(1)).join("")}` : "config";
+// The generator's rule: staging -> envStaging, staging_eu -> envStagingEu.
+const constName = env ? `env${env.split(/[^A-Za-z0-9]+/).map((s) => s.charAt(0).toUpperCase() + s.slice(1)).join("")}` : "config";
 const text = readFileSync(join(root, config), "utf8");
 if (!text.includes(`const ${constName} :Workerd.Config`)) fail(`No environment "${env}" in ${config}.`);
 // The folders workerd's disk services read (migrations) and write (state under .workerd-state/).
@@ -48,11 +48,17 @@ const bin = process.env.WORKERD_BIN || (existsSync(local) ? local : "workerd");
 
 if (command === "compile") {
   const out = resolve(root, take("--out") ?? "workerd/server");
-  const fd = openSync(out, "w", 0o755);
+  // Written beside it and renamed on success: a failed compile leaves the old executable (or none).
+  const tmp = `${out}.${process.pid}.tmp`;
+  const fd = openSync(tmp, "w", 0o755);
   const r = spawnSync(bin, ["compile", config, constName, ...args], { cwd: root, stdio: ["ignore", fd, "inherit"] });
   closeSync(fd);
-  if (r.status !== 0) fail(`workerd compile failed${r.error ? `: ${r.error.message}` : ""}`, r.status || 1);
-  chmodSync(out, 0o755);
+  if (r.status !== 0) {
+    rmSync(tmp, { force: true });
+    fail(`workerd compile failed${r.error ? `: ${r.error.message}` : ""}`, r.status || 1);
+  }
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, out);
   const exe = basename(out);
   const launcher = `#!/bin/sh
 # Starts ${exe} (compiled by \`npm run compile:workerd\`; it serves ${env ? `environment "${env}"` : "the top level"}) in the
