@@ -61,6 +61,7 @@ const createCases: Record<string, Case> = {
   "workflow expression in an environment": { args: ["app", "--env", "${{ secrets.TOKEN }}"], code: 2, says: /--env "\$\{\{ secrets.TOKEN \}\}": must start/ },
   "month 13": { args: ["app", "--compat-date", "2024-13-01"], code: 2, says: /--compat-date "2024-13-01": must be a real calendar date/ },
   "February 30": { args: ["app", "--compat-date", "2024-02-30"], code: 2, says: /--compat-date "2024-02-30": must be a real calendar date/ },
+  "February 29 outside a leap year": { args: ["app", "--compat-date", "2023-02-29"], code: 2, says: /--compat-date "2023-02-29": must be a real calendar date/ },
   "date that is no date": { args: ["app", "--compat-date", "yesterday"], code: 2, says: /--compat-date "yesterday": must be a date as YYYY-MM-DD/ },
   "date newer than the runtime": { args: ["app", "--compat-date", "2099-01-01"], code: 2, says: /--compat-date "2099-01-01": must be .* or earlier/ },
   "date before Workers had dates": { args: ["app", "--compat-date", "2020-01-01"], code: 2, says: /--compat-date "2020-01-01": must be 2021-11-03 or later/ },

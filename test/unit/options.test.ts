@@ -6,6 +6,7 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { checkFlagConflicts, choicesFromFlags, DEFAULT_DIR, equivalentCommand, splitList } from "../../src/create/options.ts";
 import { UsageError } from "../../src/errors.ts";
+import { checkCompatDate } from "../../src/validate.ts";
 import { COMPATIBILITY_DATE } from "../../src/versions.ts";
 import { BIN, cli, tmpDir, toolEnv } from "../support/cli.ts";
 
@@ -149,5 +150,14 @@ describe("the command line", () => {
     expect(r.exitCode).toBe(0);
     expect(str(r.stdout)).toMatch(/==> wrangler\.toml[\s\S]*files would be written to .*app \(dry run: nothing written\)/);
     expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe("compatibility dates", () => {
+  it("accepts every real day in range, leap days included", () => {
+    for (const date of ["2024-02-29", "2022-12-31", "2023-04-30", COMPATIBILITY_DATE]) expect(checkCompatDate(date), date).toBeUndefined();
+  });
+  it("refuses days a month does not have", () => {
+    for (const date of ["2023-02-29", "2023-04-31", "2023-00-10", "2023-06-00"]) expect(checkCompatDate(date), date).toMatch(/real calendar date/);
   });
 });
